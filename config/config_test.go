@@ -225,7 +225,7 @@ func TestReload(t *testing.T) {
 	var lastSuccess float64
 	for i, step := range steps {
 		writeFile(t, path, step.content)
-		err := safe.Reload()
+		err := safe.Reload(nil)
 
 		if step.wantErr != "" {
 			want := "config file " + path + ": " + step.wantErr

@@ -50,17 +50,23 @@ func (s *SafeConfig) Path() string {
 	return s.path
 }
 
-// Reload reads the file again. On error the configuration in use stays and
-// the error says why the new one was refused.
-func (s *SafeConfig) Reload() error {
-	if s.path == "" {
-		s.set(s.Config())
-		return nil
+// Reload reads the file again and, when it is valid, hands it to apply
+// (which may be nil) before putting it in use. On error the configuration
+// in use stays and the error says why the new one was refused.
+func (s *SafeConfig) Reload(apply func(*Config) error) error {
+	cfg := s.Config()
+	if s.path != "" {
+		var err error
+		if cfg, err = LoadFile(s.path); err != nil {
+			s.lastReloadSuccessful.Set(0)
+			return err
+		}
 	}
-	cfg, err := LoadFile(s.path)
-	if err != nil {
-		s.lastReloadSuccessful.Set(0)
-		return err
+	if apply != nil {
+		if err := apply(cfg); err != nil {
+			s.lastReloadSuccessful.Set(0)
+			return err
+		}
 	}
 	s.set(cfg)
 	return nil

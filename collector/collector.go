@@ -1,0 +1,178 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/swr-exporter/swr_exporter/config"
+	"github.com/swr-exporter/swr_exporter/swr"
+)
+
+// Exporter holds a Scraper per configured account and survives reloads.
+type Exporter struct {
+	metrics *APIMetrics
+	logger  *slog.Logger
+
+	mu       sync.RWMutex
+	scrapers []*Scraper
+}
+
+// NewExporter returns an Exporter with no accounts; see Apply.
+func NewExporter(metrics *APIMetrics, logger *slog.Logger) *Exporter {
+	return &Exporter{metrics: metrics, logger: logger}
+}
+
+// Apply replaces the accounts with those of cfg. On error the accounts in
+// use stay. The last status of an account that stays is kept.
+func (e *Exporter) Apply(cfg *config.Config) error {
+	scrapers := make([]*Scraper, 0, len(cfg.Accounts))
+	for i := range cfg.Accounts {
+		scraper, err := newScraper(&cfg.Accounts[i], e.metrics, e.logger)
+		if err != nil {
+			return err
+		}
+		scrapers = append(scrapers, scraper)
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, scraper := range scrapers {
+		for _, old := range e.scrapers {
+			if old.account.Name == scraper.account.Name {
+				scraper.status = old.Status()
+			}
+		}
+	}
+	e.scrapers = scrapers
+	return nil
+}
+
+// ErrUnknownAccount is returned, wrapped, for an account name that is not
+// configured.
+var ErrUnknownAccount = fmt.Errorf("unknown account")
+
+// Collector returns a collector of one account, or of all when name is
+// empty, whose scrape is bounded by ctx.
+func (e *Exporter) Collector(ctx context.Context, name string) (prometheus.Collector, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if name == "" {
+		return &Collector{ctx: ctx, scrapers: e.scrapers}, nil
+	}
+	for _, scraper := range e.scrapers {
+		if scraper.account.Name == name {
+			return &Collector{ctx: ctx, scrapers: []*Scraper{scraper}}, nil
+		}
+	}
+	return nil, fmt.Errorf("%w %q", ErrUnknownAccount, name)
+}
+
+// Statuses returns the last scrape of every account, in config order.
+func (e *Exporter) Statuses() []Status {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	statuses := make([]Status, 0, len(e.scrapers))
+	for _, scraper := range e.scrapers {
+		statuses = append(statuses, scraper.Status())
+	}
+	return statuses
+}
+
+// Collector scrapes a set of accounts in parallel when collected.
+type Collector struct {
+	ctx      context.Context
+	scrapers []*Scraper
+}
+
+// Describe sends every descriptor the collector can emit.
+func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, desc := range allDescs {
+		ch <- desc
+	}
+}
+
+// Collect reads every account and emits its metrics. A source that fails
+// yields scrape_success 0 and no series of its own; the others are still
+// emitted.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	var wg sync.WaitGroup
+	for _, scraper := range c.scrapers {
+		wg.Go(func() {
+			emitAccount(ch, scraper.account.Name, scraper.scrape(c.ctx))
+		})
+	}
+	wg.Wait()
+}
+
+func emitAccount(ch chan<- prometheus.Metric, account string, result *snapshot) {
+	up := 1.0
+	for _, source := range result.sources {
+		sharedBy := string(source.sharedBy)
+		success := 1.0
+		if source.err != nil {
+			success, up = 0, 0
+		}
+		ch <- prometheus.MustNewConstMetric(scrapeSuccessDesc, prometheus.GaugeValue, success,
+			account, sharedBy)
+		ch <- prometheus.MustNewConstMetric(scrapeDurationDesc, prometheus.GaugeValue,
+			source.duration.Seconds(), account, sharedBy)
+		if source.err != nil {
+			continue
+		}
+
+		ch <- prometheus.MustNewConstMetric(sharedRepositoriesDesc, prometheus.GaugeValue,
+			float64(len(source.repositories)), account, sharedBy)
+		for _, repository := range source.repositories {
+			emitRepository(ch, account, source.sharedBy, repository)
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, up, account)
+}
+
+func emitRepository(ch chan<- prometheus.Metric, account string, sharedBy swr.SharedBy,
+	repository swr.Repository) {
+	labels := []string{account, string(sharedBy), labelValue(repository.Namespace),
+		labelValue(repository.Name)}
+
+	ch <- prometheus.MustNewConstMetric(repositorySizeDesc, prometheus.GaugeValue,
+		float64(repository.Size), labels...)
+	ch <- prometheus.MustNewConstMetric(repositoryTagsDesc, prometheus.GaugeValue,
+		float64(repository.NumImages), labels...)
+	ch <- prometheus.MustNewConstMetric(repositoryDownloadsDesc, prometheus.CounterValue,
+		float64(repository.NumDownload), labels...)
+	if sharedBy == swr.ThirdParty {
+		ch <- prometheus.MustNewConstMetric(repositoryExpiredDesc, prometheus.GaugeValue,
+			boolValue(!repository.Status), labels...)
+	}
+	ch <- prometheus.MustNewConstMetric(repositoryInfoDesc, prometheus.GaugeValue, 1,
+		append(labels, labelValue(repository.DomainName), labelValue(repository.Category),
+			strconv.FormatBool(repository.IsPublic), labelValue(repository.Path),
+			labelValue(repository.InternalPath))...)
+	if created, err := swr.ParseTime(repository.CreatedAt); err == nil {
+		ch <- prometheus.MustNewConstMetric(repositoryCreatedDesc, prometheus.GaugeValue,
+			float64(created.Unix()), labels...)
+	}
+	if updated, err := swr.ParseTime(repository.UpdatedAt); err == nil {
+		ch <- prometheus.MustNewConstMetric(repositoryUpdatedDesc, prometheus.GaugeValue,
+			float64(updated.Unix()), labels...)
+	}
+}
+
+// labelValue makes a string from the API safe as a label value: invalid
+// UTF-8 would make the whole exposition fail.
+func labelValue(s string) string {
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

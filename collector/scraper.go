@@ -1,0 +1,211 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	promconfig "github.com/prometheus/common/config"
+
+	"github.com/swr-exporter/swr_exporter/config"
+	"github.com/swr-exporter/swr_exporter/swr"
+)
+
+// sourceResult is what one source of an account gave on one scrape.
+type sourceResult struct {
+	sharedBy     swr.SharedBy
+	repositories []swr.Repository
+	err          error
+	duration     time.Duration
+}
+
+// snapshot is one upstream pass over an account: every configured source.
+type snapshot struct {
+	start   time.Time
+	sources []sourceResult
+}
+
+// fetchCall is an upstream pass in progress, which later scrapes join.
+type fetchCall struct {
+	done   chan struct{}
+	result *snapshot
+}
+
+// Scraper reads one account. Scrapes that arrive while a pass is running
+// wait for that pass instead of starting their own, so twenty concurrent
+// scrapes cost the API what one does.
+type Scraper struct {
+	account *config.Account
+	client  *swr.Client
+	logger  *slog.Logger
+
+	mu       sync.Mutex
+	inflight *fetchCall
+	status   Status
+}
+
+// Status is what the landing page shows of an account's last scrape.
+type Status struct {
+	Account      string
+	Time         time.Time
+	Duration     time.Duration
+	Success      bool
+	Repositories map[swr.SharedBy]int
+	Errors       []string
+}
+
+// newScraper builds the account's API client: TLS and proxy from the
+// account's settings, each request counted in metrics, then signed.
+func newScraper(account *config.Account, metrics *APIMetrics, logger *slog.Logger) (
+	*Scraper, error) {
+	base, err := promconfig.NewRoundTripperFromConfig(account.HTTPClientConfig(), "swr_exporter")
+	if err != nil {
+		return nil, fmt.Errorf("account %q: building HTTP transport: %w", account.Name, err)
+	}
+	labels := prometheus.Labels{"account": account.Name}
+	byEndpoint := promhttp.WithLabelFromCtx("endpoint", swr.EndpointFromContext)
+	instrumented := promhttp.InstrumentRoundTripperCounter(
+		metrics.requests.MustCurryWith(labels),
+		promhttp.InstrumentRoundTripperDuration(metrics.duration.MustCurryWith(labels), base,
+			byEndpoint),
+		byEndpoint,
+	)
+	httpClient := &http.Client{
+		Transport: &swr.Transport{
+			Credentials: account.Credentials(),
+			ProjectID:   account.ProjectID,
+			Base:        instrumented,
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+
+	logger = logger.With("account", account.Name)
+	client, err := swr.NewClient(account.APIEndpoint(), httpClient,
+		swr.WithPageSize(account.PageSize),
+		swr.WithConcurrency(account.Concurrency),
+		swr.WithLogger(logger),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("account %q: %w", account.Name, err)
+	}
+	return &Scraper{
+		account: account,
+		client:  client,
+		logger:  logger,
+		status:  Status{Account: account.Name},
+	}, nil
+}
+
+// scrape returns the account's sources, joining a pass already under way.
+// The pass runs to its own deadline even if this caller gives up first, so
+// the callers sharing it are not cut short by the one that leaves.
+func (s *Scraper) scrape(ctx context.Context) *snapshot {
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(s.account.Timeout))
+	defer cancel()
+
+	s.mu.Lock()
+	call := s.inflight
+	if call == nil {
+		call = &fetchCall{done: make(chan struct{})}
+		s.inflight = call
+		deadline, _ := ctx.Deadline()
+		go s.fetch(call, deadline)
+	}
+	s.mu.Unlock()
+
+	select {
+	case <-call.done:
+		return call.result
+	case <-ctx.Done():
+		return s.failed(ctx.Err())
+	}
+}
+
+// fetch makes one upstream pass, every source in parallel.
+func (s *Scraper) fetch(call *fetchCall, deadline time.Time) {
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+
+	result := &snapshot{start: time.Now(), sources: make([]sourceResult, len(s.account.SharedBy))}
+	var wg sync.WaitGroup
+	for i, sharedBy := range s.account.SharedBy {
+		wg.Go(func() {
+			start := time.Now()
+			repositories, err := s.client.ListShared(ctx, sharedBy)
+			if err != nil {
+				err = fmt.Errorf("listing %s shares of account %q: %w", sharedBy,
+					s.account.Name, err)
+			}
+			result.sources[i] = sourceResult{sharedBy: sharedBy, repositories: repositories,
+				err: err, duration: time.Since(start)}
+		})
+	}
+	wg.Wait()
+
+	s.report(result)
+	s.mu.Lock()
+	s.inflight = nil
+	s.status = result.status(s.account.Name)
+	s.mu.Unlock()
+	call.result = result
+	close(call.done)
+}
+
+// report logs the pass: a warning per failed source, debug otherwise.
+func (s *Scraper) report(result *snapshot) {
+	for _, source := range result.sources {
+		if source.err != nil {
+			s.logger.Warn("reading SWR source failed", "source", source.sharedBy,
+				"err", source.err)
+			continue
+		}
+		s.logger.Debug("read SWR source", "source", source.sharedBy,
+			"repositories", len(source.repositories), "duration", source.duration)
+	}
+}
+
+// failed is the snapshot of a scrape that gave up waiting for the pass.
+func (s *Scraper) failed(err error) *snapshot {
+	result := &snapshot{start: time.Now()}
+	for _, sharedBy := range s.account.SharedBy {
+		result.sources = append(result.sources, sourceResult{
+			sharedBy: sharedBy,
+			err: fmt.Errorf("listing %s shares of account %q: %w", sharedBy, s.account.Name,
+				err),
+		})
+	}
+	return result
+}
+
+func (r *snapshot) status(account string) Status {
+	status := Status{
+		Account:      account,
+		Time:         r.start,
+		Duration:     time.Since(r.start),
+		Success:      true,
+		Repositories: map[swr.SharedBy]int{},
+	}
+	for _, source := range r.sources {
+		if source.err != nil {
+			status.Success = false
+			status.Errors = append(status.Errors, source.err.Error())
+			continue
+		}
+		status.Repositories[source.sharedBy] = len(source.repositories)
+	}
+	return status
+}
+
+// Status returns what the last finished pass over the account found.
+func (s *Scraper) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
