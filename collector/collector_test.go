@@ -31,7 +31,6 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-
 // stableMetrics are the metrics whose values a test can know in advance;
 // scrape durations are left out.
 var stableMetrics = []string{
