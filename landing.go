@@ -53,7 +53,8 @@ th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertica
 {{if .Time.IsZero}}<td class="never" colspan="6">not scraped yet</td>
 {{else}}<td>{{.Time.UTC.Format "2006-01-02 15:04:05 UTC"}} ({{ago .Time}})</td>
 <td>{{seconds .Duration}}</td>
-<td>{{if .Success}}<span class="ok">success</span>{{else}}<span class="failed">failed</span>{{end}}</td>
+<td>{{if .Success}}<span class="ok">success</span>
+{{- else}}<span class="failed">failed</span>{{end}}</td>
 <td>{{index .Repositories "self"}}</td>
 <td>{{index .Repositories "thirdparty"}}</td>
 <td>{{range .Errors}}<div>{{.}}</div>{{end}}</td>

@@ -99,13 +99,18 @@ func checkConfig(path string, stdout, stderr *os.File) int {
 		fmt.Fprintf(stderr, "%s: %v\n", exporterName, err)
 		return 1
 	}
+	fmt.Fprintf(stdout, "%s is valid: %d account(s): %s\n", path, len(cfg.Accounts),
+		strings.ReplaceAll(accountNames(cfg), ",", ", "))
+	return 0
+}
+
+// accountNames lists the configured accounts for a log line or a message.
+func accountNames(cfg *config.Config) string {
 	names := make([]string, 0, len(cfg.Accounts))
 	for _, account := range cfg.Accounts {
 		names = append(names, account.Name)
 	}
-	fmt.Fprintf(stdout, "%s is valid: %d account(s): %s\n", path, len(cfg.Accounts),
-		strings.Join(names, ", "))
-	return 0
+	return strings.Join(names, ",")
 }
 
 // serve runs the exporter until ctx ends.
@@ -137,7 +142,7 @@ func serve(ctx context.Context, logger *slog.Logger, configFile string, demo boo
 			return err
 		}
 		logger.Info("reloaded configuration", "file", safeConfig.Path(),
-			"accounts", len(safeConfig.Config().Accounts))
+			"accounts", accountNames(safeConfig.Config()))
 		return nil
 	}
 	go reloadOnSIGHUP(ctx, reload)
@@ -185,7 +190,7 @@ func loadConfig(ctx context.Context, logger *slog.Logger, reg prometheus.Registe
 			return nil, err
 		}
 		logger.Info("loaded configuration", "file", configFile,
-			"accounts", len(safeConfig.Config().Accounts))
+			"accounts", accountNames(safeConfig.Config()))
 		return safeConfig, nil
 	}
 
@@ -318,7 +323,9 @@ func serveScrape(w http.ResponseWriter, r *http.Request, opts handlerOptions, ac
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(scrape)
 
-	promhttp.HandlerFor(append(gatherers, registry), promhttp.HandlerOpts{
+	// The scrape is gathered first so that the API request counters it moves
+	// are up to date in the same answer.
+	promhttp.HandlerFor(append(prometheus.Gatherers{registry}, gatherers...), promhttp.HandlerOpts{
 		ErrorLog:      slog.NewLogLogger(opts.logger.Handler(), slog.LevelError),
 		ErrorHandling: promhttp.ContinueOnError,
 	}).ServeHTTP(w, r)

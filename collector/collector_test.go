@@ -176,7 +176,8 @@ func TestCollectFailedSource(t *testing.T) {
 	compareGolden(t, c, "failed_source.prom")
 
 	if !strings.Contains(logs.String(), `level=WARN msg="reading SWR source failed" `+
-		`account=prod source=thirdparty err="listing thirdparty shares of account \"prod\": GET`) ||
+		`account=prod shared_by=thirdparty `+
+		`err="listing thirdparty shares of account \"prod\": GET`) ||
 		!strings.Contains(logs.String(), `401 SVCSTG.SWR.4010000: token expired`) {
 		t.Errorf("log does not say which source failed and why:\n%s", logs.String())
 	}

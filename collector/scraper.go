@@ -162,11 +162,11 @@ func (s *Scraper) fetch(call *fetchCall, deadline time.Time) {
 func (s *Scraper) report(result *snapshot) {
 	for _, source := range result.sources {
 		if source.err != nil {
-			s.logger.Warn("reading SWR source failed", "source", source.sharedBy,
+			s.logger.Warn("reading SWR source failed", "shared_by", source.sharedBy,
 				"err", source.err)
 			continue
 		}
-		s.logger.Debug("read SWR source", "source", source.sharedBy,
+		s.logger.Debug("read SWR source", "shared_by", source.sharedBy,
 			"repositories", len(source.repositories), "duration", source.duration)
 	}
 }

@@ -279,7 +279,8 @@ func partLines(root *yaml.Node) []span {
 			spans = append(spans, span{line: key.Line, prefix: "defaults"})
 		case key.Value == "accounts" && value.Kind == yaml.SequenceNode:
 			for j, node := range value.Content {
-				spans = append(spans, span{line: node.Line, prefix: "account " + accountName(node, j)})
+				prefix := "account " + accountName(node, j)
+				spans = append(spans, span{line: node.Line, prefix: prefix})
 			}
 		default:
 			spans = append(spans, span{line: key.Line})

@@ -638,7 +638,10 @@ func TestNewClientRefusesBadSettings(t *testing.T) {
 		want     string
 	}{
 		{"swr.example", nil, `endpoint "swr.example" is not an http(s) URL with a host`},
-		{"ftp://swr.example", nil, `endpoint "ftp://swr.example" is not an http(s) URL with a host`},
+		{
+			"ftp://swr.example", nil,
+			`endpoint "ftp://swr.example" is not an http(s) URL with a host`,
+		},
 		{"https://swr.example", []swr.Option{swr.WithPageSize(1001)},
 			"page size 1001 is not within 1..1000"},
 		{"https://swr.example", []swr.Option{swr.WithConcurrency(0)}, "concurrency 0 is below 1"},

@@ -143,10 +143,11 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestSanitizeURL(t *testing.T) {
 	t.Parallel()
+	const base = "https://swr.example/v2/x"
 	tests := map[string]string{
-		"https://user:pw@swr.example/v2/x?center=self": "https://swr.example/v2/x?center=self",
-		"https://swr.example/v2/x?access_key=AK&a=1":   "https://swr.example/v2/x?a=1&access_key=REDACTED",
-		"https://swr.example/v2/x?X-Auth-Token=abc":    "https://swr.example/v2/x?X-Auth-Token=REDACTED",
+		"https://user:pw@swr.example/v2/x?center=self": base + "?center=self",
+		base + "?access_key=AK&a=1":                    base + "?a=1&access_key=REDACTED",
+		base + "?X-Auth-Token=abc":                     base + "?X-Auth-Token=REDACTED",
 	}
 	for raw, want := range tests {
 		u, err := url.Parse(raw)

@@ -22,8 +22,9 @@ func TestParseContentRange(t *testing.T) {
 		{header: "0--1/5", wantErr: `content range "0--1/5": "-1" is not a count`},
 		{header: "a-1/5", wantErr: `content range "a-1/5": "a" is not a count`},
 		{
-			header:  "0-1/99999999999999999999",
-			wantErr: `content range "0-1/99999999999999999999": "99999999999999999999" is not a count`,
+			header: "0-1/99999999999999999999",
+			wantErr: `content range "0-1/99999999999999999999": ` +
+				`"99999999999999999999" is not a count`,
 		},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,413 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/swr-exporter/swr_exporter/swr/swrtest"
+)
+
+// These tests build the exporter and run it as a user would: a process with
+// flags and a config file, talked to over HTTP.
+
+var exporterBinary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "swr_exporter-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	exporterBinary = filepath.Join(dir, "swr_exporter")
+	build := exec.Command("go", "build", "-o", exporterBinary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the exporter:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const (
+	testAccessKey = "AKMAINTEST0000000000"
+	// testSecretKey and the token below must never be seen in any output.
+	testSecretKey = "sk-must-never-be-seen-7f3a"
+	testToken     = "iam-token-must-never-be-seen-9c2e"
+)
+
+// upstream is a simulated SWR account served over loopback.
+func upstream(t *testing.T) (*swrtest.Server, string) {
+	t.Helper()
+	srv := swrtest.NewServer(swrtest.Generate(12, 8, time.Now()),
+		swrtest.Account{AccessKey: testAccessKey, SecretKey: testSecretKey},
+		swrtest.Account{AuthToken: testToken})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return srv, ts.URL
+}
+
+// exporterProcess is a running exporter and what it logged.
+type exporterProcess struct {
+	cmd  *exec.Cmd
+	url  string
+	mu   sync.Mutex
+	logs bytes.Buffer
+}
+
+func (p *exporterProcess) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.logs.Write(b)
+}
+
+func (p *exporterProcess) Logs() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.logs.String()
+}
+
+// startExporter runs the exporter with args on a free loopback port and
+// waits until it is ready.
+func startExporter(t *testing.T, args ...string) *exporterProcess {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	address := listener.Addr().String()
+	_ = listener.Close()
+
+	p := &exporterProcess{url: "http://" + address}
+	p.cmd = exec.Command(exporterBinary,
+		append([]string{"--web.listen-address=" + address, "--log.level=debug"}, args...)...)
+	p.cmd.Stdout, p.cmd.Stderr = p, p
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		_ = p.cmd.Wait()
+	})
+
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		if resp, err := http.Get(p.url + "/-/ready"); err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("exporter did not become ready; it logged:\n%s", p.Logs())
+	return nil
+}
+
+// get fetches a path of the exporter and returns the status and body.
+func get(t *testing.T, p *exporterProcess, path string, header http.Header) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, p.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, values := range header {
+		req.Header[name] = values
+	}
+	return do(t, req)
+}
+
+func do(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+func writeConfig(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func accountYAML(name, endpoint, secretKey string) string {
+	return fmt.Sprintf("  - name: %s\n    endpoint: %s\n    access_key: %s\n    secret_key: %s\n",
+		name, endpoint, testAccessKey, secretKey)
+}
+
+func TestDemoMode(t *testing.T) {
+	t.Parallel()
+	p := startExporter(t, "--demo")
+
+	status, body := get(t, p, "/metrics", nil)
+
+	if status != http.StatusOK || !strings.Contains(body,
+		`swr_shared_repository_size_bytes{account="demo",`) {
+		t.Fatalf("GET /metrics = %d without demo repositories:\n%.2000s", status, body)
+	}
+	for _, want := range []string{`swr_up{account="demo"} 1`, "swr_exporter_build_info{",
+		"go_goroutines ", "swr_api_requests_total{account=\"demo\",code=\"200\"," +
+			"endpoint=\"shared-repositories\"}"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+// TestNoSecretInAnyOutput runs the exporter with credentials that work and
+// one account whose secret is refused, then reads every output a user or an
+// attacker could see and looks for the secrets.
+func TestNoSecretInAnyOutput(t *testing.T) {
+	t.Parallel()
+	_, endpoint := upstream(t)
+	dir := t.TempDir()
+	writeConfig(t, filepath.Join(dir, "token"), testToken)
+	writeConfig(t, filepath.Join(dir, "bad-sk"), "sk-wrong-but-secret-too-4d1b")
+	configPath := filepath.Join(dir, "swr.yml")
+	writeConfig(t, configPath, "accounts:\n"+accountYAML("good", endpoint, testSecretKey)+
+		fmt.Sprintf("  - {name: token, endpoint: %s, auth_token_file: token}\n", endpoint)+
+		fmt.Sprintf("  - {name: refused, endpoint: %s, access_key: %s, secret_key_file: bad-sk}\n",
+			endpoint, testAccessKey))
+	p := startExporter(t, "--config.file="+configPath)
+
+	var outputs []string
+	for _, path := range []string{"/metrics", "/probe?account=good", "/probe?account=refused",
+		"/probe?account=token", "/", "/probe?account=nobody"} {
+		_, body := get(t, p, path, nil)
+		outputs = append(outputs, path+":\n"+body)
+	}
+	reload, err := http.NewRequest(http.MethodPost, p.url+"/-/reload", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := do(t, reload)
+	outputs = append(outputs, "reload:\n"+body)
+
+	check := exec.Command(exporterBinary, "--config.check", "--config.file="+configPath)
+	out, err := check.CombinedOutput()
+	if err != nil {
+		t.Fatalf("--config.check: %v\n%s", err, out)
+	}
+	outputs = append(outputs, "config.check:\n"+string(out))
+	writeConfig(t, configPath, "accounts:\n  - {name: x, endpoint: "+endpoint+
+		", access_key: A, secret_key: "+testSecretKey+", page_size: 0}\n")
+	out, _ = exec.Command(exporterBinary, "--config.check", "--config.file="+configPath).
+		CombinedOutput()
+	outputs = append(outputs, "config.check bad:\n"+string(out))
+	outputs = append(outputs, "logs:\n"+p.Logs())
+
+	all := strings.Join(outputs, "\n")
+	for _, secret := range []string{testSecretKey, testToken, "sk-wrong-but-secret-too-4d1b"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("a secret appears in the outputs:\n%s", all)
+		}
+	}
+	// The outputs must still say what failed, or the test proves nothing.
+	for _, want := range []string{`swr_up{account="refused"} 0`, `swr_up{account="good"} 1`,
+		`swr_up{account="token"} 1`, "401 APIG.0301", "3 account(s): good, token, refused",
+		"page_size: 0 is not within 1..1000"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("outputs lack %q", want)
+		}
+	}
+}
+
+func TestReloadKeepsGoodConfig(t *testing.T) {
+	t.Parallel()
+	_, endpoint := upstream(t)
+	configPath := filepath.Join(t.TempDir(), "swr.yml")
+	writeConfig(t, configPath, "accounts:\n"+accountYAML("first", endpoint, testSecretKey))
+	p := startExporter(t, "--config.file="+configPath)
+
+	steps := []struct {
+		name, config string
+		signal       bool
+		wantStatus   int
+		wantMetrics  []string
+	}{
+		{
+			name:       "bad config is refused",
+			config:     "accounts:\n  - {name: first, endpoint: " + endpoint + "}\n",
+			wantStatus: http.StatusInternalServerError,
+			wantMetrics: []string{"swr_exporter_config_last_reload_successful 0",
+				`swr_up{account="first"} 1`},
+		},
+		{
+			name:       "good config replaces the old one",
+			config:     "accounts:\n" + accountYAML("second", endpoint, testSecretKey),
+			wantStatus: http.StatusOK,
+			wantMetrics: []string{"swr_exporter_config_last_reload_successful 1",
+				`swr_up{account="second"} 1`},
+		},
+		{
+			name:   "SIGHUP reloads too",
+			config: "accounts:\n" + accountYAML("third", endpoint, testSecretKey),
+			signal: true,
+			wantMetrics: []string{"swr_exporter_config_last_reload_successful 1",
+				`swr_up{account="third"} 1`},
+		},
+	}
+	for _, step := range steps {
+		writeConfig(t, configPath, step.config)
+		if step.signal {
+			if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+			waitForLog(t, p, "accounts=third")
+		} else {
+			req, err := http.NewRequest(http.MethodPost, p.url+"/-/reload", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if status, body := do(t, req); status != step.wantStatus {
+				t.Errorf("%s: reload = %d %s, want %d", step.name, status, body, step.wantStatus)
+			}
+		}
+
+		_, metrics := get(t, p, "/metrics", nil)
+		for _, want := range step.wantMetrics {
+			if !strings.Contains(metrics, want) {
+				t.Errorf("%s: /metrics lacks %s", step.name, want)
+			}
+		}
+	}
+	if status, _ := get(t, p, "/-/reload", nil); status != http.StatusMethodNotAllowed {
+		t.Errorf("GET /-/reload = %d, want 405", status)
+	}
+}
+
+func waitForLog(t *testing.T, p *exporterProcess, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		if strings.Contains(p.Logs(), want) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the log never said %q:\n%s", want, p.Logs())
+}
+
+func TestProbe(t *testing.T) {
+	t.Parallel()
+	_, endpoint := upstream(t)
+	configPath := filepath.Join(t.TempDir(), "swr.yml")
+	writeConfig(t, configPath, "accounts:\n"+accountYAML("one", endpoint, testSecretKey)+
+		accountYAML("two", endpoint, testSecretKey))
+	p := startExporter(t, "--config.file="+configPath)
+
+	tests := []struct {
+		path       string
+		wantStatus int
+		want       string
+		notWant    string
+	}{
+		{"/probe?account=two", 200, `swr_up{account="two"} 1`, `account="one"`},
+		{"/probe?account=nobody", 400, `unknown account "nobody"`, ""},
+		{"/probe?account=http%3A%2F%2F127.0.0.1%3A1%2F", 400, "unknown account", ""},
+		{"/probe", 400, "the account parameter is missing", ""},
+	}
+	for _, tt := range tests {
+		status, body := get(t, p, tt.path, nil)
+		if status != tt.wantStatus || !strings.Contains(body, tt.want) ||
+			(tt.notWant != "" && strings.Contains(body, tt.notWant)) {
+			t.Errorf("GET %s = %d\n%.500s\nwant %d with %q", tt.path, status, body,
+				tt.wantStatus, tt.want)
+		}
+	}
+	// The probe output holds the account's series only, not the exporter's.
+	if _, body := get(t, p, "/probe?account=one", nil); strings.Contains(body, "go_goroutines") {
+		t.Error("/probe includes the exporter's own metrics")
+	}
+}
+
+// TestScrapeTimeoutHeader has Prometheus announce a 2s timeout for an
+// account whose API takes 10s: the answer must come in time, with the
+// account marked down.
+func TestScrapeTimeoutHeader(t *testing.T) {
+	t.Parallel()
+	srv, endpoint := upstream(t)
+	srv.AddFault(swrtest.SharedRepositories, swrtest.Fault{Latency: 10 * time.Second})
+	configPath := filepath.Join(t.TempDir(), "swr.yml")
+	writeConfig(t, configPath, "accounts:\n"+accountYAML("slow", endpoint, testSecretKey))
+	p := startExporter(t, "--config.file="+configPath)
+
+	start := time.Now()
+	status, body := get(t, p, "/probe?account=slow",
+		http.Header{"X-Prometheus-Scrape-Timeout-Seconds": {"2"}})
+	elapsed := time.Since(start)
+
+	if status != http.StatusOK || !strings.Contains(body, `swr_up{account="slow"} 0`) {
+		t.Errorf("GET /probe = %d:\n%s", status, body)
+	}
+	if elapsed > 2*time.Second {
+		t.Errorf("answered after %v, past the 2s Prometheus allows", elapsed)
+	}
+	waitForLog(t, p, "context deadline exceeded")
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	p := startExporter(t, "--demo")
+
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := p.cmd.Wait()
+	if err != nil {
+		t.Errorf("exit after SIGTERM: %v\n%s", err, p.Logs())
+	}
+	if !strings.Contains(p.Logs(), "shutting down") {
+		t.Errorf("no shutdown logged:\n%s", p.Logs())
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file     string
+		wantCode int
+		want     string
+	}{
+		{
+			"config/testdata/good.yml", 0,
+			"config/testdata/good.yml is valid: 2 account(s): prod, otc",
+		},
+		{"config/testdata/unknown-key.yml", 1,
+			`account "prod": line 5: unknown key "acess_key"`},
+		{"does-not-exist.yml", 1, "reading config file: open does-not-exist.yml: no such file"},
+	}
+	for _, tt := range tests {
+		out, err := exec.Command(exporterBinary, "--config.check", "--config.file="+tt.file).
+			CombinedOutput()
+		code := 0
+		if exitErr, ok := err.(*exec.ExitError); ok {
+			code = exitErr.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != tt.wantCode || !strings.Contains(string(out), tt.want) {
+			t.Errorf("--config.check %s: exit %d, %q; want %d with %q", tt.file, code, out,
+				tt.wantCode, tt.want)
+		}
+	}
+}
