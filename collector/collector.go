@@ -46,6 +46,7 @@ func (e *Exporter) Apply(cfg *config.Config) error {
 		for _, old := range e.scrapers {
 			if old.account.Name == scraper.account.Name {
 				scraper.status = old.Status()
+				scraper.deadlines.entries = old.deadlines.copyEntries()
 			}
 		}
 	}
@@ -131,6 +132,17 @@ func emitAccount(ch chan<- prometheus.Metric, account string, result *snapshot) 
 		for _, repository := range source.repositories {
 			emitRepository(ch, account, source.sharedBy, repository)
 		}
+	}
+	if shares := result.shares; shares != nil {
+		success := 1.0
+		if shares.err != nil {
+			success, up = 0, 0
+		}
+		ch <- prometheus.MustNewConstMetric(scrapeSuccessDesc, prometheus.GaugeValue, success,
+			account, sourceShareDeadlines)
+		ch <- prometheus.MustNewConstMetric(scrapeDurationDesc, prometheus.GaugeValue,
+			shares.duration.Seconds(), account, sourceShareDeadlines)
+		emitShares(ch, account, *shares)
 	}
 	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, up, account)
 }

@@ -39,6 +39,8 @@ var stableMetrics = []string{
 	"swr_shared_repository_downloads_total", "swr_shared_repository_expired",
 	"swr_shared_repository_info", "swr_shared_repository_created_timestamp_seconds",
 	"swr_shared_repository_updated_timestamp_seconds",
+	"swr_repository_share_expiry_timestamp_seconds", "swr_repository_share_expired",
+	"swr_repository_share_info",
 }
 
 // mixedData holds a little of everything the lists can say.
@@ -67,7 +69,23 @@ func mixedData() swrtest.Data {
 				"2024-03-21T12:22:37Z"),
 			repo("vendor", "agent", "vendor-ltd", 10485760, 2, 3, false, "2024-12-01T00:00:00Z"),
 		},
+		Shares: []swr.AccessDomain{
+			share("acme", "web", "partner-inc", "forever", true),
+			share("acme", "web", "vendor-ltd", "2099-12-10T16:00:00.000Z", true),
+			share("acme", "web", "old-partner", "2026-11-01T16:00:00.000Z", false),
+			// A bare date ends at midnight UTC after it.
+			share("acme", "tools/builder", "partner-inc", "2099-06-30", true),
+			// A deadline the exporter cannot read: no expiry series, the rest stays.
+			share("acme", "tools/builder", "odd-partner", "soon", true),
+		},
 	}
+}
+
+func share(namespace, repository, accessDomain, deadline string, valid bool) swr.AccessDomain {
+	return swr.AccessDomain{Namespace: namespace, Repository: repository,
+		AccessDomain: accessDomain, Permit: "read", Deadline: deadline, Status: valid,
+		CreatorName: "ops-admin", CreatorID: "0b1c2d", Created: "2026-01-05T10:00:00Z",
+		Updated: "2026-01-05T10:00:00Z"}
 }
 
 const (
@@ -291,5 +309,95 @@ swr_up{account="prod"} 0
 	}
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
 		t.Errorf("scrape took %v despite a 300ms deadline", elapsed)
+	}
+}
+
+// TestShareDeadlinesReused scrapes twice within the refresh interval: the
+// access-domains of each repository are read once.
+func TestShareDeadlinesReused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		refresh      string
+		wantRequests int
+	}{
+		{name: "within the interval", refresh: "15m", wantRequests: 3},
+		{name: "interval zero reads every time", refresh: "0s", wantRequests: 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, account := startAccount(t, "prod", mixedData())
+			account = strings.Replace(account, "}", ", share_deadlines: {refresh_interval: "+
+				tt.refresh+"}}", 1)
+			exporter := newTestExporter(t, account, nil)
+			c, err := exporter.Collector(t.Context(), "prod")
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			first := testutil.CollectAndCount(c, "swr_repository_share_info")
+			second := testutil.CollectAndCount(c, "swr_repository_share_info")
+
+			if first != 5 || second != 5 {
+				t.Errorf("share series: %d then %d, want 5 both times", first, second)
+			}
+			if n := srv.Requests(swrtest.AccessDomains); n != tt.wantRequests {
+				t.Errorf("%d access-domains requests, want %d", n, tt.wantRequests)
+			}
+		})
+	}
+}
+
+// TestShareDeadlinesPartialFailure fails the access-domains of one
+// repository: the source fails, the other repositories' shares stay.
+func TestShareDeadlinesPartialFailure(t *testing.T) {
+	t.Parallel()
+	srv, account := startAccount(t, "prod", mixedData())
+	srv.AddFault(swrtest.AccessDomains, swrtest.Fault{
+		Match:  func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/web/") },
+		Status: 503,
+	})
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	exporter := newTestExporter(t, account, logger)
+	c, err := exporter.Collector(t.Context(), "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	expected, err := os.Open("testdata/share_partial_failure.prom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer expected.Close()
+	err = testutil.CollectAndCompare(c, expected, "swr_repository_share_expired",
+		"swr_scrape_success", "swr_up")
+	if err != nil {
+		t.Error(err)
+	}
+	want := `reading shares of 1 of 3 repositories of account \"prod\": GET`
+	if !strings.Contains(logs.String(), want) || !strings.Contains(logs.String(), "503") {
+		t.Errorf("log lacks %s:\n%s", want, logs.String())
+	}
+}
+
+// TestShareDeadlinesWithoutSelfList reads deadlines for an account that
+// exports only the thirdparty list: the self list is read but not exported.
+func TestShareDeadlinesWithoutSelfList(t *testing.T) {
+	t.Parallel()
+	_, account := startAccount(t, "prod", mixedData())
+	account = strings.Replace(account, "}", ", shared_by: [thirdparty]}", 1)
+	exporter := newTestExporter(t, account, nil)
+	c, err := exporter.Collector(t.Context(), "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if n := testutil.CollectAndCount(c, "swr_repository_share_info"); n != 5 {
+		t.Errorf("%d share series, want 5", n)
+	}
+	if n := testutil.CollectAndCount(c, "swr_shared_repository_size_bytes"); n != 2 {
+		t.Errorf("%d repository series, want the 2 thirdparty ones", n)
 	}
 }

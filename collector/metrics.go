@@ -82,6 +82,7 @@ var allDescs = []*prometheus.Desc{
 	repositorySizeDesc, repositoryTagsDesc, repositoryDownloadsDesc, repositoryExpiredDesc,
 	repositoryInfoDesc, repositoryCreatedDesc, repositoryUpdatedDesc,
 	upDesc, scrapeSuccessDesc, scrapeDurationDesc, sharedRepositoriesDesc,
+	shareExpiryDesc, shareExpiredDesc, shareInfoDesc,
 }
 
 // APIMetrics count the requests sent to the SWR API, per account and call.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,6 +29,8 @@ type sourceResult struct {
 type snapshot struct {
 	start   time.Time
 	sources []sourceResult
+	// shares is nil when the account does not read share deadlines.
+	shares *shareResult
 }
 
 // fetchCall is an upstream pass in progress, which later scrapes join.
@@ -47,6 +50,8 @@ type Scraper struct {
 	mu       sync.Mutex
 	inflight *fetchCall
 	status   Status
+
+	deadlines deadlineCache
 }
 
 // Status is what the landing page shows of an account's last scrape.
@@ -128,23 +133,39 @@ func (s *Scraper) scrape(ctx context.Context) *snapshot {
 	}
 }
 
-// fetch makes one upstream pass, every source in parallel.
+// fetch makes one upstream pass, every source in parallel; share deadlines
+// follow the self list as soon as it is read.
 func (s *Scraper) fetch(call *fetchCall, deadline time.Time) {
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 
 	result := &snapshot{start: time.Now(), sources: make([]sourceResult, len(s.account.SharedBy))}
-	var wg sync.WaitGroup
+	var (
+		wg        sync.WaitGroup
+		selfReady = make(chan struct{})
+		self      sourceResult
+	)
 	for i, sharedBy := range s.account.SharedBy {
 		wg.Go(func() {
-			start := time.Now()
-			repositories, err := s.client.ListShared(ctx, sharedBy)
-			if err != nil {
-				err = fmt.Errorf("listing %s shares of account %q: %w", sharedBy,
-					s.account.Name, err)
+			result.sources[i] = s.list(ctx, sharedBy)
+			if sharedBy == swr.Self {
+				self = result.sources[i]
+				close(selfReady)
 			}
-			result.sources[i] = sourceResult{sharedBy: sharedBy, repositories: repositories,
-				err: err, duration: time.Since(start)}
+		})
+	}
+	if s.account.ShareDeadlines.Enabled {
+		wg.Go(func() {
+			if slices.Contains(s.account.SharedBy, swr.Self) {
+				<-selfReady
+			} else {
+				self = s.list(ctx, swr.Self)
+			}
+			shares := shareResult{err: self.err}
+			if self.err == nil {
+				shares = s.readShares(ctx, self.repositories)
+			}
+			result.shares = &shares
 		})
 	}
 	wg.Wait()
@@ -158,6 +179,17 @@ func (s *Scraper) fetch(call *fetchCall, deadline time.Time) {
 	close(call.done)
 }
 
+// list reads one list of shared repositories.
+func (s *Scraper) list(ctx context.Context, sharedBy swr.SharedBy) sourceResult {
+	start := time.Now()
+	repositories, err := s.client.ListShared(ctx, sharedBy)
+	if err != nil {
+		err = fmt.Errorf("listing %s shares of account %q: %w", sharedBy, s.account.Name, err)
+	}
+	return sourceResult{sharedBy: sharedBy, repositories: repositories, err: err,
+		duration: time.Since(start)}
+}
+
 // report logs the pass: a warning per failed source, debug otherwise.
 func (s *Scraper) report(result *snapshot) {
 	for _, source := range result.sources {
@@ -169,6 +201,15 @@ func (s *Scraper) report(result *snapshot) {
 		s.logger.Debug("read SWR source", "shared_by", source.sharedBy,
 			"repositories", len(source.repositories), "duration", source.duration)
 	}
+	if result.shares == nil {
+		return
+	}
+	if result.shares.err != nil {
+		s.logger.Warn("reading SWR share deadlines failed", "err", result.shares.err)
+		return
+	}
+	s.logger.Debug("read SWR share deadlines", "repositories", len(result.shares.repositories),
+		"duration", result.shares.duration)
 }
 
 // failed is the snapshot of a scrape that gave up waiting for the pass.
@@ -180,6 +221,10 @@ func (s *Scraper) failed(err error) *snapshot {
 			err: fmt.Errorf("listing %s shares of account %q: %w", sharedBy, s.account.Name,
 				err),
 		})
+	}
+	if s.account.ShareDeadlines.Enabled {
+		result.shares = &shareResult{err: fmt.Errorf("reading shares of account %q: %w",
+			s.account.Name, err)}
 	}
 	return result
 }
@@ -199,6 +244,10 @@ func (r *snapshot) status(account string) Status {
 			continue
 		}
 		status.Repositories[source.sharedBy] = len(source.repositories)
+	}
+	if r.shares != nil && r.shares.err != nil {
+		status.Success = false
+		status.Errors = append(status.Errors, r.shares.err.Error())
 	}
 	return status
 }
