@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -410,4 +411,102 @@ func TestConfigCheck(t *testing.T) {
 				tt.wantCode, tt.want)
 		}
 	}
+}
+
+// TestReadmeListsEveryMetric compares the README's metric table with what
+// the exporter serves, so that neither drifts from the other.
+func TestReadmeListsEveryMetric(t *testing.T) {
+	t.Parallel()
+	p := startExporter(t, "--demo")
+	get(t, p, "/metrics", nil) // the API request metrics appear from the second scrape
+	_, body := get(t, p, "/metrics", nil)
+	served := map[string]string{}
+	for _, match := range regexp.MustCompile(`(?m)^# TYPE (swr_\w+) (\w+)$`).
+		FindAllStringSubmatch(body, -1) {
+		served[match[1]] = match[2]
+	}
+
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]string{}
+	for _, match := range regexp.MustCompile("(?m)^\\| `(swr_\\w+)` \\| (\\w+) \\|").
+		FindAllStringSubmatch(string(readme), -1) {
+		documented[match[1]] = match[2]
+	}
+
+	for name, kind := range served {
+		if documented[name] != kind {
+			t.Errorf("served %s (%s), README says %q", name, kind, documented[name])
+		}
+	}
+	for name := range documented {
+		if _, ok := served[name]; !ok {
+			t.Errorf("README lists %s, which the demo does not serve", name)
+		}
+	}
+}
+
+// TestLandingPageInChromium renders the landing page in a real headless
+// browser after one good and one refused account were scraped.
+func TestLandingPageInChromium(t *testing.T) {
+	t.Parallel()
+	chromium := findChromium(t)
+	_, endpoint := upstream(t)
+	configPath := filepath.Join(t.TempDir(), "swr.yml")
+	writeConfig(t, configPath, "accounts:\n"+accountYAML("good", endpoint, testSecretKey)+
+		accountYAML("refused", endpoint, "sk-refused-secret-0a9f")+
+		accountYAML("later", endpoint, testSecretKey))
+	p := startExporter(t, "--config.file="+configPath)
+	get(t, p, "/probe?account=good", nil)
+	get(t, p, "/probe?account=refused", nil)
+
+	dom := renderDOM(t, chromium, p.url+"/")
+
+	for _, want := range []string{
+		"SWR Exporter", `href="metrics"`, `href="probe?account=good"`,
+		`<span class="ok">success</span>`, `<span class="failed">failed</span>`,
+		"<td>12</td>", "<td>8</td>", "401 APIG.0301", "not scraped yet",
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the rendered page lacks %s:\n%s", want, dom)
+		}
+	}
+	for _, secret := range []string{testSecretKey, "sk-refused-secret-0a9f"} {
+		if strings.Contains(dom, secret) {
+			t.Errorf("the page shows a secret")
+		}
+	}
+}
+
+// findChromium returns Debian's chromium; CI installs it, so there its
+// absence fails the test rather than skipping it.
+func findChromium(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed; .ci/run should have installed it")
+	}
+	t.Skip("chromium is not installed (apt-get install chromium)")
+	return ""
+}
+
+// renderDOM loads url in headless Chromium and returns the DOM it built.
+func renderDOM(t *testing.T, chromium, url string) string {
+	t.Helper()
+	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-quic", "--no-first-run", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--dump-dom", url)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+	}
+	return string(out)
 }

@@ -1,0 +1,92 @@
+// Package testtools builds the real programs the tests run against, such as
+// Prometheus and promtool, at pinned versions, and caches them so that only
+// the first run on a machine pays for the build.
+package testtools
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// PrometheusVersion is the Prometheus release every test runs against, as
+// the Go module version of github.com/prometheus/prometheus.
+const PrometheusVersion = "v0.316.0"
+
+// tools maps a program to the package that builds it.
+var tools = map[string]string{
+	"prometheus": "github.com/prometheus/prometheus/cmd/prometheus@" + PrometheusVersion,
+	"promtool":   "github.com/prometheus/prometheus/cmd/promtool@" + PrometheusVersion,
+}
+
+// Binary returns the path of a pinned tool, building it into the cache on
+// first use. The cache is $SWR_EXPORTER_TOOLS, else .cache/tools/<version>
+// at the top of the repository (which git ignores). Concurrent test
+// binaries wait for one another's build instead of building twice.
+func Binary(t testing.TB, name string) string {
+	t.Helper()
+	pkg, ok := tools[name]
+	if !ok {
+		t.Fatalf("testtools: no pinned version of %q", name)
+	}
+	dir, err := cacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+
+	unlock, err := lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+
+	t.Logf("building %s into %s (several minutes the first time)", pkg, dir)
+	install := exec.Command("go", "install", pkg)
+	install.Env = append(os.Environ(), "GOBIN="+dir, "CGO_ENABLED=0")
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("go install %s: %v\n%s", pkg, err, out)
+	}
+	return path
+}
+
+// cacheDir is where the pinned tools live, made if missing.
+func cacheDir() (string, error) {
+	dir := os.Getenv("SWR_EXPORTER_TOOLS")
+	if dir == "" {
+		_, file, _, ok := runtime.Caller(0)
+		if !ok {
+			return "", fmt.Errorf("testtools: cannot locate the repository")
+		}
+		root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+		dir = filepath.Join(root, ".cache", "tools", strings.TrimPrefix(PrometheusVersion, "v"))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("testtools: %w", err)
+	}
+	return dir, nil
+}
+
+// lock takes an exclusive lock on the cache, held while a tool is built.
+func lock(dir string) (func(), error) {
+	file, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("testtools: %w", err)
+	}
+	if err := syscall.Flock(int(file.Fd()), syscall.LOCK_EX); err != nil {
+		_ = file.Close()
+		return nil, fmt.Errorf("testtools: locking %s: %w", dir, err)
+	}
+	return func() {
+		_ = syscall.Flock(int(file.Fd()), syscall.LOCK_UN)
+		_ = file.Close()
+	}, nil
+}
