@@ -64,6 +64,15 @@ th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertica
 </html>
 `))
 
+// versionText is the version for a person: a development build has no
+// version, only perhaps a revision.
+func versionText() string {
+	if version.Version != "" {
+		return version.Version + " (revision " + version.GetRevision() + ")"
+	}
+	return "development build (revision " + version.GetRevision() + ")"
+}
+
 type landingData struct {
 	Version     string
 	MetricsPath string
@@ -82,7 +91,7 @@ func newLandingPage(exporter *collector.Exporter, metricsPath string) http.Handl
 			http.NotFound(w, r)
 			return
 		}
-		data := landingData{Version: version.Info(), MetricsPath: metricsPath[1:]}
+		data := landingData{Version: versionText(), MetricsPath: metricsPath[1:]}
 		for _, status := range exporter.Statuses() {
 			counts := map[string]int{}
 			for _, sharedBy := range []swr.SharedBy{swr.Self, swr.ThirdParty} {
