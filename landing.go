@@ -39,7 +39,7 @@ th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertica
 </head>
 <body>
 <h1>SWR Exporter</h1>
-<p>Version {{.Version}}</p>
+<p>Version: {{.Version}}</p>
 <ul>
 <li><a href="{{.MetricsPath}}">Metrics</a> (every account)</li>
 <li><a href="-/healthy">Health</a>, <a href="-/ready">readiness</a></li>
