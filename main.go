@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -64,6 +65,15 @@ func run(args []string, stdout, stderr *os.File) int {
 		"web.telemetry-path",
 		"Path under which to expose metrics.",
 	).Default("/metrics").String()
+	maxRequests := app.Flag(
+		"web.max-requests",
+		"Most scrapes (/metrics and /probe) served at once; more are answered 503. "+
+			"0 means no limit.",
+	).Default("40").Int()
+	enablePprof := app.Flag(
+		"web.enable-pprof",
+		"Serve Go profiling data under /debug/pprof/.",
+	).Bool()
 	webConfig := kingpinflag.AddFlags(app, defaultListenPort)
 	logConfig := &promslog.Config{}
 	flag.AddFlags(app, logConfig)
@@ -84,7 +94,9 @@ func run(args []string, stdout, stderr *os.File) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, logger, *configFile, *demo, *metricsPath, webConfig); err != nil {
+	opts := serveOptions{configFile: *configFile, demo: *demo, metricsPath: *metricsPath,
+		maxRequests: *maxRequests, enablePprof: *enablePprof, webConfig: webConfig}
+	if err := serve(ctx, logger, opts); err != nil {
 		logger.Error("exporter stopped", "err", err)
 		return 1
 	}
@@ -113,9 +125,18 @@ func accountNames(cfg *config.Config) string {
 	return strings.Join(names, ",")
 }
 
+// serveOptions are the flags that shape the running exporter.
+type serveOptions struct {
+	configFile  string
+	demo        bool
+	metricsPath string
+	maxRequests int
+	enablePprof bool
+	webConfig   *web.FlagConfig
+}
+
 // serve runs the exporter until ctx ends.
-func serve(ctx context.Context, logger *slog.Logger, configFile string, demo bool,
-	metricsPath string, webConfig *web.FlagConfig) error {
+func serve(ctx context.Context, logger *slog.Logger, opts serveOptions) error {
 	logger.Info("starting "+exporterName, "version", version.Info())
 	logger.Info("build context", "build_context", version.BuildContext())
 
@@ -127,7 +148,7 @@ func serve(ctx context.Context, logger *slog.Logger, configFile string, demo boo
 	)
 	exporter := collector.NewExporter(collector.NewAPIMetrics(registry), logger)
 
-	safeConfig, err := loadConfig(ctx, logger, registry, configFile, demo)
+	safeConfig, err := loadConfig(ctx, logger, registry, opts.configFile, opts.demo)
 	if err != nil {
 		return err
 	}
@@ -151,7 +172,9 @@ func serve(ctx context.Context, logger *slog.Logger, configFile string, demo boo
 		registry:    registry,
 		exporter:    exporter,
 		reload:      reload,
-		metricsPath: metricsPath,
+		metricsPath: opts.metricsPath,
+		maxRequests: opts.maxRequests,
+		enablePprof: opts.enablePprof,
 		logger:      logger,
 	})
 	server := &http.Server{
@@ -161,7 +184,7 @@ func serve(ctx context.Context, logger *slog.Logger, configFile string, demo boo
 	}
 
 	served := make(chan error, 1)
-	go func() { served <- web.ListenAndServe(server, webConfig, logger) }()
+	go func() { served <- web.ListenAndServe(server, opts.webConfig, logger) }()
 
 	select {
 	case err := <-served:
@@ -264,23 +287,33 @@ type handlerOptions struct {
 	exporter    *collector.Exporter
 	reload      func() error
 	metricsPath string
+	maxRequests int
+	enablePprof bool
 	logger      *slog.Logger
 }
 
 // newHandler routes the exporter's endpoints.
 func newHandler(opts handlerOptions) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc(opts.metricsPath, func(w http.ResponseWriter, r *http.Request) {
+	limit := newInFlightLimit(opts.maxRequests)
+	mux.Handle(opts.metricsPath, limit.wrap(func(w http.ResponseWriter, r *http.Request) {
 		serveScrape(w, r, opts, "", prometheus.Gatherers{opts.registry})
-	})
-	mux.HandleFunc("/probe", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	mux.Handle("/probe", limit.wrap(func(w http.ResponseWriter, r *http.Request) {
 		account := r.URL.Query().Get("account")
 		if account == "" {
 			http.Error(w, "the account parameter is missing", http.StatusBadRequest)
 			return
 		}
 		serveScrape(w, r, opts, account, nil)
-	})
+	}))
+	if opts.enablePprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	mux.HandleFunc("/-/reload", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost && r.Method != http.MethodPut {
 			w.Header().Set("Allow", "POST, PUT")
@@ -302,6 +335,35 @@ func newHandler(opts handlerOptions) http.Handler {
 	})
 	mux.Handle("/", newLandingPage(opts.exporter, opts.metricsPath))
 	return mux
+}
+
+// inFlightLimit bounds the scrapes served at once, so that a flood of
+// requests cannot pile up goroutines and memory behind a slow API.
+type inFlightLimit struct {
+	slots chan struct{}
+}
+
+func newInFlightLimit(n int) *inFlightLimit {
+	if n <= 0 {
+		return &inFlightLimit{}
+	}
+	return &inFlightLimit{slots: make(chan struct{}, n)}
+}
+
+func (l *inFlightLimit) wrap(next http.HandlerFunc) http.Handler {
+	if l.slots == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case l.slots <- struct{}{}:
+			defer func() { <-l.slots }()
+			next(w, r)
+		default:
+			http.Error(w, fmt.Sprintf("too many scrapes at once (limit %d); try again later",
+				cap(l.slots)), http.StatusServiceUnavailable)
+		}
+	})
 }
 
 // serveScrape gathers one account (or all when account is empty) into a

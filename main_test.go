@@ -510,3 +510,79 @@ func renderDOM(t *testing.T, chromium, url string) string {
 	}
 	return string(out)
 }
+
+// lockedBuffer collects a process's output for the test to read.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newLoopbackListener(t *testing.T) net.Listener {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return listener
+}
+
+// TestMaxRequests fills the scrape slots with slow scrapes: the next one
+// is refused at once with 503 instead of queueing.
+func TestMaxRequests(t *testing.T) {
+	t.Parallel()
+	srv, endpoint := upstream(t)
+	srv.AddFault(swrtest.SharedRepositories, swrtest.Fault{Latency: 2 * time.Second})
+	configPath := filepath.Join(t.TempDir(), "swr.yml")
+	writeConfig(t, configPath, "accounts:\n"+accountYAML("slow", endpoint, testSecretKey))
+	p := startExporter(t, "--config.file="+configPath, "--web.max-requests=2")
+
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	for i := range statuses {
+		wg.Go(func() { statuses[i], _ = get(t, p, "/probe?account=slow", nil) })
+	}
+	time.Sleep(500 * time.Millisecond)
+	status, body := get(t, p, "/metrics", nil)
+	wg.Wait()
+
+	if status != http.StatusServiceUnavailable ||
+		!strings.Contains(body, "too many scrapes at once (limit 2)") {
+		t.Errorf("third scrape = %d %q, want 503", status, body)
+	}
+	for i, s := range statuses {
+		if s != http.StatusOK {
+			t.Errorf("scrape %d = %d, want 200", i, s)
+		}
+	}
+	if status, _ := get(t, p, "/-/healthy", nil); status != http.StatusOK {
+		t.Errorf("health check = %d while scrapes were refused", status)
+	}
+}
+
+func TestPprofOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--demo"}, http.StatusNotFound},
+		{[]string{"--demo", "--web.enable-pprof"}, http.StatusOK},
+	} {
+		p := startExporter(t, tt.args...)
+		if status, _ := get(t, p, "/debug/pprof/", nil); status != tt.want {
+			t.Errorf("%v: /debug/pprof/ = %d, want %d", tt.args, status, tt.want)
+		}
+	}
+}
