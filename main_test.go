@@ -93,16 +93,8 @@ func startExporter(t *testing.T, args ...string) *exporterProcess {
 	_ = listener.Close()
 
 	p := &exporterProcess{url: "http://" + address}
-	p.cmd = exec.Command(exporterBinary,
-		append([]string{"--web.listen-address=" + address, "--log.level=debug"}, args...)...)
-	p.cmd.Stdout, p.cmd.Stderr = p, p
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Signal(syscall.SIGTERM)
-		_ = p.cmd.Wait()
-	})
+	p.cmd = execExporter(t, append([]string{"--web.listen-address=" + address}, args...), p)
+	t.Cleanup(func() { stopProcess(p) })
 
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		if resp, err := http.Get(p.url + "/-/ready"); err == nil {
@@ -115,6 +107,23 @@ func startExporter(t *testing.T, args ...string) *exporterProcess {
 	}
 	t.Fatalf("exporter did not become ready; it logged:\n%s", p.Logs())
 	return nil
+}
+
+// execExporter starts the exporter binary with debug logging into p.
+func execExporter(t *testing.T, args []string, p *exporterProcess) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(exporterBinary, append([]string{"--log.level=debug"}, args...)...)
+	cmd.Stdout, cmd.Stderr = p, p
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", exporterBinary, err)
+	}
+	return cmd
+}
+
+// stopProcess ends the exporter as systemd would.
+func stopProcess(p *exporterProcess) {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	_ = p.cmd.Wait()
 }
 
 // get fetches a path of the exporter and returns the status and body.
