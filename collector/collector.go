@@ -50,8 +50,20 @@ func (e *Exporter) Apply(cfg *config.Config) error {
 			}
 		}
 	}
+	for _, old := range e.scrapers {
+		old.close()
+	}
 	e.scrapers = scrapers
 	return nil
+}
+
+// Close drops the idle upstream connections of every account.
+func (e *Exporter) Close() {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, scraper := range e.scrapers {
+		scraper.close()
+	}
 }
 
 // ErrUnknownAccount is returned, wrapped, for an account name that is not
@@ -129,7 +141,17 @@ func emitAccount(ch chan<- prometheus.Metric, account string, result *snapshot) 
 
 		ch <- prometheus.MustNewConstMetric(sharedRepositoriesDesc, prometheus.GaugeValue,
 			float64(len(source.repositories)), account, sharedBy)
+		// Names that differ only in bytes that are not UTF-8 become the same
+		// label values; the second would be a duplicate series.
+		seen := make(map[[2]string]bool, len(source.repositories))
 		for _, repository := range source.repositories {
+			repository.Namespace = labelValue(repository.Namespace)
+			repository.Name = labelValue(repository.Name)
+			key := [2]string{repository.Namespace, repository.Name}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
 			emitRepository(ch, account, source.sharedBy, repository)
 		}
 	}
@@ -147,17 +169,26 @@ func emitAccount(ch chan<- prometheus.Metric, account string, result *snapshot) 
 	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, up, account)
 }
 
+// emitRepository sends the series of one repository whose names are
+// already safe as label values.
 func emitRepository(ch chan<- prometheus.Metric, account string, sharedBy swr.SharedBy,
 	repository swr.Repository) {
-	labels := []string{account, string(sharedBy), labelValue(repository.Namespace),
-		labelValue(repository.Name)}
+	labels := []string{account, string(sharedBy), repository.Namespace, repository.Name}
 
-	ch <- prometheus.MustNewConstMetric(repositorySizeDesc, prometheus.GaugeValue,
-		float64(repository.Size), labels...)
-	ch <- prometheus.MustNewConstMetric(repositoryTagsDesc, prometheus.GaugeValue,
-		float64(repository.NumImages), labels...)
-	ch <- prometheus.MustNewConstMetric(repositoryDownloadsDesc, prometheus.CounterValue,
-		float64(repository.NumDownload), labels...)
+	// A count below zero is a broken answer, not a value: it is left out
+	// rather than exported as if it were true.
+	if repository.Size >= 0 {
+		ch <- prometheus.MustNewConstMetric(repositorySizeDesc, prometheus.GaugeValue,
+			float64(repository.Size), labels...)
+	}
+	if repository.NumImages >= 0 {
+		ch <- prometheus.MustNewConstMetric(repositoryTagsDesc, prometheus.GaugeValue,
+			float64(repository.NumImages), labels...)
+	}
+	if repository.NumDownload >= 0 {
+		ch <- prometheus.MustNewConstMetric(repositoryDownloadsDesc, prometheus.CounterValue,
+			float64(repository.NumDownload), labels...)
+	}
 	if sharedBy == swr.ThirdParty {
 		ch <- prometheus.MustNewConstMetric(repositoryExpiredDesc, prometheus.GaugeValue,
 			boolValue(!repository.Status), labels...)

@@ -170,15 +170,16 @@ func (c *deadlineCache) retain(self []swr.Repository) {
 // emitShares sends the series of every known share. A deadline the
 // exporter cannot read leaves out the expiry series only.
 func emitShares(ch chan<- prometheus.Metric, account string, result shareResult) {
+	seen := map[[3]string]bool{}
 	for _, repository := range result.repositories {
-		seen := make(map[string]bool, len(repository.domains))
 		for _, domain := range repository.domains {
-			if seen[domain.AccessDomain] {
+			key := [3]string{labelValue(repository.namespace), labelValue(repository.repository),
+				labelValue(domain.AccessDomain)}
+			if seen[key] {
 				continue
 			}
-			seen[domain.AccessDomain] = true
-			labels := []string{account, labelValue(repository.namespace),
-				labelValue(repository.repository), labelValue(domain.AccessDomain)}
+			seen[key] = true
+			labels := []string{account, key[0], key[1], key[2]}
 
 			if end, ok, err := swr.ParseDeadline(domain.Deadline); err == nil && ok {
 				ch <- prometheus.MustNewConstMetric(shareExpiryDesc, prometheus.GaugeValue,

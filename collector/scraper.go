@@ -43,9 +43,10 @@ type fetchCall struct {
 // wait for that pass instead of starting their own, so twenty concurrent
 // scrapes cost the API what one does.
 type Scraper struct {
-	account *config.Account
-	client  *swr.Client
-	logger  *slog.Logger
+	account   *config.Account
+	client    *swr.Client
+	transport http.RoundTripper
+	logger    *slog.Logger
 
 	mu       sync.Mutex
 	inflight *fetchCall
@@ -101,11 +102,20 @@ func newScraper(account *config.Account, metrics *APIMetrics, logger *slog.Logge
 		return nil, fmt.Errorf("account %q: %w", account.Name, err)
 	}
 	return &Scraper{
-		account: account,
-		client:  client,
-		logger:  logger,
-		status:  Status{Account: account.Name},
+		account:   account,
+		client:    client,
+		transport: base,
+		logger:    logger,
+		status:    Status{Account: account.Name},
 	}, nil
+}
+
+// close drops the idle connections of the account's transport, so that a
+// scraper replaced on reload leaves no connection behind.
+func (s *Scraper) close() {
+	if closer, ok := s.transport.(interface{ CloseIdleConnections() }); ok {
+		closer.CloseIdleConnections()
+	}
 }
 
 // scrape returns the account's sources, joining a pass already under way.
