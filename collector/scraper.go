@@ -33,6 +33,10 @@ type snapshot struct {
 	shares *shareResult
 }
 
+// passMargin is how long before the scrape's deadline an upstream pass
+// stops, to leave time to build the answer from what was read.
+const passMargin = 100 * time.Millisecond
+
 // fetchCall is an upstream pass in progress, which later scrapes join.
 type fetchCall struct {
 	done   chan struct{}
@@ -144,9 +148,12 @@ func (s *Scraper) scrape(ctx context.Context) *snapshot {
 }
 
 // fetch makes one upstream pass, every source in parallel; share deadlines
-// follow the self list as soon as it is read.
+// follow the self list as soon as it is read. The pass ends a little before
+// the scrape's deadline so that a source that hangs fails on its own and
+// the sources read in time are still exported.
 func (s *Scraper) fetch(call *fetchCall, deadline time.Time) {
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	margin := min(passMargin, time.Until(deadline)/10)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline.Add(-margin))
 	defer cancel()
 
 	result := &snapshot{start: time.Now(), sources: make([]sourceResult, len(s.account.SharedBy))}
