@@ -180,8 +180,13 @@ func mergeDefaults(root *yaml.Node) (*Config, error) {
 	cfg := &Config{Defaults: cloneSettings(DefaultSettings)}
 	document := mapping(root)
 	if document == nil {
+		// A document that is not a mapping: a list or a word is a type
+		// error; an empty or null one decodes to nothing, and validate
+		// then says what is missing.
 		if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
-			return nil, describeYAMLError(root.Content[0].Decode(&Config{}), nil)
+			if err := root.Content[0].Decode(&Config{}); err != nil {
+				return nil, describeYAMLError(err, nil)
+			}
 		}
 		return cfg, nil
 	}
