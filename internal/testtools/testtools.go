@@ -18,10 +18,15 @@ import (
 // the Go module version of github.com/prometheus/prometheus.
 const PrometheusVersion = "v0.316.0"
 
+// HelmVersion is the Helm release the chart under charts/ is linted and
+// rendered with.
+const HelmVersion = "v4.3.2"
+
 // tools maps a program to the package that builds it.
 var tools = map[string]string{
 	"prometheus": "github.com/prometheus/prometheus/cmd/prometheus@" + PrometheusVersion,
 	"promtool":   "github.com/prometheus/prometheus/cmd/promtool@" + PrometheusVersion,
+	"helm":       "helm.sh/helm/v4/cmd/helm@" + HelmVersion,
 }
 
 // Binary returns the path of a pinned tool, building it into the cache on
