@@ -297,7 +297,7 @@ func newHandler(opts handlerOptions) http.Handler {
 	mux := http.NewServeMux()
 	limit := newInFlightLimit(opts.maxRequests)
 	mux.Handle(opts.metricsPath, limit.wrap(func(w http.ResponseWriter, r *http.Request) {
-		serveScrape(w, r, opts, "", prometheus.Gatherers{opts.registry})
+		serveScrape(w, r, opts, "", []prometheus.Gatherer{opts.registry})
 	}))
 	mux.Handle("/probe", limit.wrap(func(w http.ResponseWriter, r *http.Request) {
 		account := r.URL.Query().Get("account")
@@ -369,7 +369,7 @@ func (l *inFlightLimit) wrap(next http.HandlerFunc) http.Handler {
 // serveScrape gathers one account (or all when account is empty) into a
 // registry of this request's own, plus the exporter's own metrics.
 func serveScrape(w http.ResponseWriter, r *http.Request, opts handlerOptions, account string,
-	gatherers prometheus.Gatherers) {
+	gatherers []prometheus.Gatherer) {
 	ctx, cancel := scrapeContext(r)
 	defer cancel()
 
@@ -382,12 +382,10 @@ func serveScrape(w http.ResponseWriter, r *http.Request, opts handlerOptions, ac
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(scrape)
-
 	// The scrape is gathered first so that the API request counters it moves
 	// are up to date in the same answer.
-	promhttp.HandlerFor(append(prometheus.Gatherers{registry}, gatherers...), promhttp.HandlerOpts{
+	gatherer := collector.Concat(append([]prometheus.Gatherer{scrape}, gatherers...)...)
+	promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{
 		ErrorLog:      slog.NewLogLogger(opts.logger.Handler(), slog.LevelError),
 		ErrorHandling: promhttp.ContinueOnError,
 	}).ServeHTTP(w, r)

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -112,7 +113,12 @@ func startExporter(t *testing.T, args ...string) *exporterProcess {
 // execExporter starts the exporter binary with debug logging into p.
 func execExporter(t *testing.T, args []string, p *exporterProcess) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(exporterBinary, append([]string{"--log.level=debug"}, args...)...)
+	if !slices.ContainsFunc(args, func(arg string) bool {
+		return strings.HasPrefix(arg, "--log.level=")
+	}) {
+		args = append([]string{"--log.level=debug"}, args...)
+	}
+	cmd := exec.Command(exporterBinary, args...)
 	cmd.Stdout, cmd.Stderr = p, p
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", exporterBinary, err)

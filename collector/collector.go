@@ -2,13 +2,16 @@ package collector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/swr-exporter/swr_exporter/config"
 	"github.com/swr-exporter/swr_exporter/swr"
@@ -72,7 +75,7 @@ var ErrUnknownAccount = fmt.Errorf("unknown account")
 
 // Collector returns a collector of one account, or of all when name is
 // empty, whose scrape is bounded by ctx.
-func (e *Exporter) Collector(ctx context.Context, name string) (prometheus.Collector, error) {
+func (e *Exporter) Collector(ctx context.Context, name string) (*Collector, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if name == "" {
@@ -97,7 +100,10 @@ func (e *Exporter) Statuses() []Status {
 	return statuses
 }
 
-// Collector scrapes a set of accounts in parallel when collected.
+// Collector scrapes a set of accounts in parallel when collected. It is
+// also a Gatherer, which is what the HTTP endpoints use: a pass over an
+// account is turned into metric families once, and every scrape that
+// shared the pass serves those same families.
 type Collector struct {
 	ctx      context.Context
 	scrapers []*Scraper
@@ -121,6 +127,94 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		})
 	}
 	wg.Wait()
+}
+
+// Gather reads every account, in parallel, and returns their metric
+// families, each account's built once per upstream pass.
+func (c *Collector) Gather() ([]*dto.MetricFamily, error) {
+	perAccount := make([][]*dto.MetricFamily, len(c.scrapers))
+	errs := make([]error, len(c.scrapers))
+	var wg sync.WaitGroup
+	for i, scraper := range c.scrapers {
+		wg.Go(func() {
+			perAccount[i], errs[i] = scraper.scrape(c.ctx).families(scraper.account.Name)
+		})
+	}
+	wg.Wait()
+	return mergeFamilies(perAccount...), errors.Join(errs...)
+}
+
+// families gathers the pass's metrics the first time it is asked.
+func (r *snapshot) families(account string) ([]*dto.MetricFamily, error) {
+	r.gatherOnce.Do(func() {
+		registry := prometheus.NewRegistry()
+		registry.MustRegister(snapshotCollector{account: account, result: r})
+		r.gathered, r.gatherErr = registry.Gather()
+	})
+	return r.gathered, r.gatherErr
+}
+
+// snapshotCollector emits one finished pass.
+type snapshotCollector struct {
+	account string
+	result  *snapshot
+}
+
+func (s snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, desc := range allDescs {
+		ch <- desc
+	}
+}
+
+func (s snapshotCollector) Collect(ch chan<- prometheus.Metric) {
+	emitAccount(ch, s.account, s.result)
+}
+
+// Concat is a Gatherer of the families of several gatherers whose series
+// never collide, such as the exporter's own registry and the accounts'
+// scrape. Unlike prometheus.Gatherers it does not check every series
+// again, which for an account of many repositories is most of the cost.
+func Concat(gatherers ...prometheus.Gatherer) prometheus.Gatherer {
+	return prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		lists := make([][]*dto.MetricFamily, 0, len(gatherers))
+		var errs []error
+		for _, g := range gatherers {
+			families, err := g.Gather()
+			lists = append(lists, families)
+			errs = append(errs, err)
+		}
+		return mergeFamilies(lists...), errors.Join(errs...)
+	})
+}
+
+// mergeFamilies joins lists of families sorted by name into one, putting
+// the series of families of the same name together. The families it is
+// given are shared with other scrapes and are never modified.
+func mergeFamilies(lists ...[]*dto.MetricFamily) []*dto.MetricFamily {
+	if len(lists) == 1 {
+		return lists[0]
+	}
+	byName := map[string]*dto.MetricFamily{}
+	var merged []*dto.MetricFamily
+	for _, families := range lists {
+		for _, family := range families {
+			existing, ok := byName[family.GetName()]
+			if !ok {
+				byName[family.GetName()] = family
+				merged = append(merged, family)
+				continue
+			}
+			joined := &dto.MetricFamily{Name: existing.Name, Help: existing.Help,
+				Type: existing.Type, Unit: existing.Unit}
+			joined.Metric = append(slices.Clip(existing.Metric), family.Metric...)
+			byName[family.GetName()] = joined
+			merged[slices.Index(merged, existing)] = joined
+		}
+	}
+	slices.SortFunc(merged, func(a, b *dto.MetricFamily) int {
+		return strings.Compare(a.GetName(), b.GetName())
+	})
+	return merged
 }
 
 func emitAccount(ch chan<- prometheus.Metric, account string, result *snapshot) {

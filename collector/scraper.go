@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 	promconfig "github.com/prometheus/common/config"
 
 	"github.com/swr-exporter/swr_exporter/config"
@@ -31,6 +32,12 @@ type snapshot struct {
 	sources []sourceResult
 	// shares is nil when the account does not read share deadlines.
 	shares *shareResult
+
+	// The pass's metric families, built once for all the scrapes that
+	// share it; see families.
+	gatherOnce sync.Once
+	gathered   []*dto.MetricFamily
+	gatherErr  error
 }
 
 // passMargin is how long before the scrape's deadline an upstream pass
