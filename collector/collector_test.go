@@ -401,3 +401,32 @@ func TestShareDeadlinesWithoutSelfList(t *testing.T) {
 		t.Errorf("%d repository series, want the 2 thirdparty ones", n)
 	}
 }
+
+// TestGatherMatchesCollect checks the path the HTTP endpoints take, the
+// Gatherer with its families built once per pass and merged across
+// accounts, against the plain Collector with the golden file of two
+// accounts.
+func TestGatherMatchesCollect(t *testing.T) {
+	t.Parallel()
+	_, good := startAccount(t, "prod", mixedData())
+	broken, bad := startAccount(t, "staging", mixedData())
+	broken.AddFault(swrtest.SharedRepositories, swrtest.Fault{Status: 500})
+	exporter := newTestExporter(t, good+bad, nil)
+	c, err := exporter.Collector(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	expected, err := os.Open("testdata/two_accounts.prom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer expected.Close()
+	gatherer := Concat(c, prometheus.NewRegistry())
+	if err := testutil.GatherAndCompare(gatherer, expected, stableMetrics...); err != nil {
+		t.Error(err)
+	}
+	if problems, err := testutil.GatherAndLint(gatherer); err != nil || len(problems) > 0 {
+		t.Errorf("lint: %v %v", problems, err)
+	}
+}
