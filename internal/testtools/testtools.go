@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 )
@@ -22,30 +21,33 @@ const PrometheusVersion = "v0.316.0"
 // rendered with.
 const HelmVersion = "v4.3.2"
 
-// tools maps a program to the package that builds it.
-var tools = map[string]string{
-	"prometheus": "github.com/prometheus/prometheus/cmd/prometheus@" + PrometheusVersion,
-	"promtool":   "github.com/prometheus/prometheus/cmd/promtool@" + PrometheusVersion,
-	"helm":       "helm.sh/helm/v4/cmd/helm@" + HelmVersion,
+// tools maps a program to the package that builds it and its version.
+var tools = map[string]struct{ pkg, version string }{
+	"prometheus": {"github.com/prometheus/prometheus/cmd/prometheus", PrometheusVersion},
+	"promtool":   {"github.com/prometheus/prometheus/cmd/promtool", PrometheusVersion},
+	"helm":       {"helm.sh/helm/v4/cmd/helm", HelmVersion},
 }
 
 // Binary returns the path of a pinned tool, building it into the cache on
-// first use. The cache is $SWR_EXPORTER_TOOLS, else .cache/tools/<version>
-// at the top of the repository (which git ignores). Concurrent test
-// binaries wait for one another's build instead of building twice.
+// first use. The cache is $SWR_EXPORTER_TOOLS, else .cache/tools at the top
+// of the repository (which git ignores); each tool lives in a folder named
+// after it and its version, <cache>/<name>-<version>/<name>, so that a new
+// pinned version is built afresh. Concurrent test binaries wait for one
+// another's build instead of building twice.
 func Binary(t testing.TB, name string) string {
 	t.Helper()
-	pkg, ok := tools[name]
+	tool, ok := tools[name]
 	if !ok {
 		t.Fatalf("testtools: no pinned version of %q", name)
 	}
-	dir, err := cacheDir()
+	cache, err := cacheDir()
 	if err != nil {
 		t.Fatal(err)
 	}
+	dir := filepath.Join(cache, name+"-"+tool.version)
 	path := filepath.Join(dir, name)
 
-	unlock, err := lock(dir)
+	unlock, err := lock(cache)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,8 @@ func Binary(t testing.TB, name string) string {
 		return path
 	}
 
-	t.Logf("building %s into %s (several minutes the first time)", pkg, dir)
+	pkg := tool.pkg + "@" + tool.version
+	t.Logf("building %s into %s (minutes the first time)", pkg, dir)
 	install := exec.Command("go", "install", pkg)
 	install.Env = append(os.Environ(), "GOBIN="+dir, "CGO_ENABLED=0")
 	if out, err := install.CombinedOutput(); err != nil {
@@ -72,7 +75,7 @@ func cacheDir() (string, error) {
 			return "", fmt.Errorf("testtools: cannot locate the repository")
 		}
 		root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
-		dir = filepath.Join(root, ".cache", "tools", strings.TrimPrefix(PrometheusVersion, "v"))
+		dir = filepath.Join(root, ".cache", "tools")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("testtools: %w", err)
