@@ -159,7 +159,7 @@ func serve(ctx context.Context, logger *slog.Logger, opts serveOptions) error {
 	reload := func() error {
 		err := safeConfig.Reload(exporter.Apply)
 		if err != nil {
-			logger.Error("reloading configuration failed; keeping the previous one", "err", err)
+			logger.Warn("reloading configuration failed; keeping the previous one", "err", err)
 			return err
 		}
 		logger.Info("reloaded configuration", "file", safeConfig.Path(),

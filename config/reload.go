@@ -12,6 +12,10 @@ import (
 type SafeConfig struct {
 	path string
 
+	// reloading serialises reloads, so that a SIGHUP and a POST at once
+	// apply and record their configurations in the same order.
+	reloading sync.Mutex
+
 	mu     sync.RWMutex
 	config *Config
 
@@ -54,6 +58,9 @@ func (s *SafeConfig) Path() string {
 // (which may be nil) before putting it in use. On error the configuration
 // in use stays and the error says why the new one was refused.
 func (s *SafeConfig) Reload(apply func(*Config) error) error {
+	s.reloading.Lock()
+	defer s.reloading.Unlock()
+
 	cfg := s.Config()
 	if s.path != "" {
 		var err error
