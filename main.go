@@ -82,7 +82,7 @@ func run(args []string, stdout, stderr *os.File) int {
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
 	if _, err := app.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", exporterName, err)
+		_, _ = fmt.Fprintf(stderr, "%s: %v\n", exporterName, err)
 		return 2
 	}
 	logConfig.Writer = stderr
@@ -108,10 +108,10 @@ func run(args []string, stdout, stderr *os.File) int {
 func checkConfig(path string, stdout, stderr *os.File) int {
 	cfg, err := config.LoadFile(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", exporterName, err)
+		_, _ = fmt.Fprintf(stderr, "%s: %v\n", exporterName, err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s is valid: %d account(s): %s\n", path, len(cfg.Accounts),
+	_, _ = fmt.Fprintf(stdout, "%s is valid: %d account(s): %s\n", path, len(cfg.Accounts),
 		strings.ReplaceAll(accountNames(cfg), ",", ", "))
 	return 0
 }
@@ -237,7 +237,7 @@ func loadConfig(ctx context.Context, logger *slog.Logger, reg prometheus.Registe
 // startDemoService serves the simulated SWR service on a loopback port until
 // ctx ends, and returns its URL.
 func startDemoService(ctx context.Context) (string, error) {
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	listener, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("starting demo SWR service: %w", err)
 	}
@@ -325,13 +325,13 @@ func newHandler(opts handlerOptions) http.Handler {
 				http.StatusInternalServerError)
 			return
 		}
-		fmt.Fprintln(w, "configuration reloaded")
+		_, _ = fmt.Fprintln(w, "configuration reloaded")
 	})
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprintln(w, "Healthy")
+		_, _ = fmt.Fprintln(w, "Healthy")
 	})
 	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprintln(w, "Ready")
+		_, _ = fmt.Fprintln(w, "Ready")
 	})
 	mux.Handle("/", newLandingPage(opts.exporter, opts.metricsPath))
 	return mux

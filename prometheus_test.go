@@ -158,7 +158,7 @@ func (p *prometheusServer) api(t *testing.T, path string, query url.Values) json
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var answer apiResponse
 	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
 		t.Fatalf("GET %s: %v", path, err)

@@ -95,7 +95,7 @@ const (
 
 // startAccount serves data as a simulated account and returns the config
 // lines of an account of that name reading it.
-func startAccount(t *testing.T, name string, data swrtest.Data) (*swrtest.Server, string) {
+func startAccount(t testing.TB, name string, data swrtest.Data) (*swrtest.Server, string) {
 	t.Helper()
 	srv := swrtest.NewServer(data, swrtest.Account{AccessKey: testAccessKey,
 		SecretKey: testSecretKey})
@@ -105,7 +105,7 @@ func startAccount(t *testing.T, name string, data swrtest.Data) (*swrtest.Server
 		name, ts.URL, testAccessKey, testSecretKey)
 }
 
-func newTestExporter(t *testing.T, accounts string, logger *slog.Logger) *Exporter {
+func newTestExporter(t testing.TB, accounts string, logger *slog.Logger) *Exporter {
 	t.Helper()
 	cfg, err := config.Load([]byte("defaults: {timeout: 5s}\naccounts:\n"+accounts), ".")
 	if err != nil {
@@ -152,7 +152,7 @@ func compareGolden(t *testing.T, c prometheus.Collector, golden string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer expected.Close()
+	defer func() { _ = expected.Close() }()
 	if err := testutil.CollectAndCompare(c, expected, stableMetrics...); err != nil {
 		t.Error(err)
 	}
@@ -370,7 +370,7 @@ func TestShareDeadlinesPartialFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer expected.Close()
+	defer func() { _ = expected.Close() }()
 	err = testutil.CollectAndCompare(c, expected, "swr_repository_share_expired",
 		"swr_scrape_success", "swr_up")
 	if err != nil {
@@ -421,7 +421,7 @@ func TestGatherMatchesCollect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer expected.Close()
+	defer func() { _ = expected.Close() }()
 	gatherer := Concat(c, prometheus.NewRegistry())
 	if err := testutil.GatherAndCompare(gatherer, expected, stableMetrics...); err != nil {
 		t.Error(err)

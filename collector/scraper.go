@@ -142,7 +142,7 @@ func (s *Scraper) scrape(ctx context.Context) *snapshot {
 		call = &fetchCall{done: make(chan struct{})}
 		s.inflight = call
 		deadline, _ := ctx.Deadline()
-		go s.fetch(call, deadline)
+		go s.fetch(context.WithoutCancel(ctx), call, deadline)
 	}
 	s.mu.Unlock()
 
@@ -157,10 +157,11 @@ func (s *Scraper) scrape(ctx context.Context) *snapshot {
 // fetch makes one upstream pass, every source in parallel; share deadlines
 // follow the self list as soon as it is read. The pass ends a little before
 // the scrape's deadline so that a source that hangs fails on its own and
-// the sources read in time are still exported.
-func (s *Scraper) fetch(call *fetchCall, deadline time.Time) {
+// the sources read in time are still exported. ctx must not be cancelled
+// by any one caller of scrape: the pass is theirs to share.
+func (s *Scraper) fetch(ctx context.Context, call *fetchCall, deadline time.Time) {
 	margin := min(passMargin, time.Until(deadline)/10)
-	ctx, cancel := context.WithDeadline(context.Background(), deadline.Add(-margin))
+	ctx, cancel := context.WithDeadline(ctx, deadline.Add(-margin))
 	defer cancel()
 
 	result := &snapshot{start: time.Now(), sources: make([]sourceResult, len(s.account.SharedBy))}

@@ -302,7 +302,7 @@ func fullJitter(ceiling time.Duration) time.Duration {
 	if ceiling <= 0 {
 		return 0
 	}
-	return rand.N(ceiling)
+	return rand.N(ceiling) //nolint:gosec // G404: jitter spreads retries, it guards nothing
 }
 
 // sleep waits for d or until ctx is done.

@@ -20,7 +20,7 @@ const (
 	HeaderSdkDate       = "X-Sdk-Date"
 	HeaderSecurityToken = "X-Security-Token"
 	HeaderProjectID     = "X-Project-Id"
-	HeaderAuthToken     = "X-Auth-Token"
+	HeaderAuthToken     = "X-Auth-Token" //nolint:gosec // G101: a header name, not a token
 )
 
 // SignAlgorithm is the only signing scheme the API gateway takes for AK/SK.

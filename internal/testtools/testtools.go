@@ -58,7 +58,7 @@ func Binary(t testing.TB, name string) string {
 
 	pkg := tool.pkg + "@" + tool.version
 	t.Logf("building %s into %s (minutes the first time)", pkg, dir)
-	install := exec.Command("go", "install", pkg)
+	install := exec.CommandContext(t.Context(), "go", "install", pkg)
 	install.Env = append(os.Environ(), "GOBIN="+dir, "CGO_ENABLED=0")
 	if out, err := install.CombinedOutput(); err != nil {
 		t.Fatalf("go install %s: %v\n%s", pkg, err, out)
@@ -77,7 +77,7 @@ func cacheDir() (string, error) {
 		root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
 		dir = filepath.Join(root, ".cache", "tools")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", fmt.Errorf("testtools: %w", err)
 	}
 	return dir, nil
@@ -85,7 +85,7 @@ func cacheDir() (string, error) {
 
 // lock takes an exclusive lock on the cache, held while a tool is built.
 func lock(dir string) (func(), error) {
-	file, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	file, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("testtools: %w", err)
 	}

@@ -19,7 +19,7 @@ const (
 	AccessDomains Endpoint = "access-domains"
 )
 
-// ContentRangeOmit, as a Fault's ContentRange, drops the Content-Range header.
+// ContentRangeOmit is the Fault.ContentRange that drops the Content-Range header.
 const ContentRangeOmit = "omit"
 
 // Fault alters the answers to the requests that match it. Several alterations

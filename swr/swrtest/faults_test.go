@@ -247,7 +247,7 @@ func TestFaultBodies(t *testing.T) {
 		{
 			name:  "padded",
 			fault: Fault{Pad: 1 << 20},
-			check: func(t *testing.T, response *http.Response, body []byte) {
+			check: func(t *testing.T, _ *http.Response, body []byte) {
 				if len(body) != 1<<20 || len(decode[[]swr.Repository](t, body)) != 2 {
 					t.Errorf("%d bytes, want 1 MiB of valid JSON", len(body))
 				}
@@ -481,7 +481,7 @@ func getWithContext(ctx context.Context, client *http.Client, address string) er
 	if err != nil {
 		return err
 	}
-	defer response.Body.Close()
+	defer func() { _ = response.Body.Close() }()
 
 	_, err = io.ReadAll(response.Body)
 	return err

@@ -108,7 +108,7 @@ func get(t *testing.T, client *http.Client, address string) (*http.Response, []b
 	if err != nil {
 		t.Fatalf("GET %s: %v", address, err)
 	}
-	defer response.Body.Close()
+	defer func() { _ = response.Body.Close() }()
 
 	body, err := io.ReadAll(response.Body)
 	if err != nil {
