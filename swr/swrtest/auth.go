@@ -62,13 +62,15 @@ func (s *Server) authenticate(r *http.Request) *apiError {
 }
 
 // checkSignedHeaders checks what the signature must cover before it is worth
-// computing: the host, a recent date and, for a temporary key, its token.
+// computing: a recent date and, for a temporary key, its token. The signing
+// guide makes X-Sdk-Date the only header every signature must cover; the
+// official SDK signs user-agent, x-project-id and x-sdk-date, not host.
 func (s *Server) checkSignedHeaders(r *http.Request, auth swr.Authorization,
 	account Account,
 ) *apiError {
 	signed := func(name string) bool { return slices.Contains(auth.SignedHeaders, name) }
-	if !signed("host") || !signed("x-sdk-date") {
-		return authFailure("the signed headers must include host and x-sdk-date")
+	if !signed("x-sdk-date") {
+		return authFailure("the signed headers must include x-sdk-date")
 	}
 
 	date, err := time.Parse(swr.SdkDateFormat, r.Header.Get(swr.HeaderSdkDate))

@@ -156,7 +156,17 @@ func TestAuthentication(t *testing.T) {
 			},
 			path:        list,
 			wantStatus:  http.StatusUnauthorized,
-			wantMessage: "must include host and x-sdk-date",
+			wantMessage: "must include x-sdk-date",
+		},
+		{
+			// As the official SDK signs: without host.
+			name:  "host not signed",
+			creds: credentials(plainAccount),
+			tamper: func(r *http.Request) {
+				resign(r, []string{"x-sdk-date"}, plainAccount)
+			},
+			path:       list,
+			wantStatus: http.StatusOK,
 		},
 		{
 			name:  "other authorization scheme",
