@@ -59,6 +59,9 @@ type Client struct {
 	httpClient   *http.Client
 	pageSize     int
 	concurrency  int
+	// inflight holds a token for each request on the wire, so that all the
+	// calls made at once stay within concurrency together.
+	inflight     chan struct{}
 	retry        RetryPolicy
 	maxBodyBytes int64
 	logger       *slog.Logger
@@ -73,7 +76,8 @@ func WithPageSize(n int) Option {
 	return func(c *Client) { c.pageSize = n }
 }
 
-// WithConcurrency bounds the requests one List call has in flight.
+// WithConcurrency bounds the requests the client has in flight, all its
+// calls together.
 func WithConcurrency(n int) Option {
 	return func(c *Client) { c.concurrency = n }
 }
@@ -127,6 +131,7 @@ func NewClient(endpoint string, httpClient *http.Client, opts ...Option) (*Clien
 	if c.concurrency < 1 {
 		return nil, fmt.Errorf("concurrency %d is below 1", c.concurrency)
 	}
+	c.inflight = make(chan struct{}, c.concurrency)
 	if c.retry.MaxAttempts < 1 {
 		c.retry.MaxAttempts = 1
 	}
@@ -196,8 +201,16 @@ func (c *Client) get(ctx context.Context, endpoint, path string, query url.Value
 	}
 }
 
-// getOnce makes one request and reads its answer within the size limit.
+// getOnce makes one request, once one of the client's concurrency slots is
+// free, and reads its answer within the size limit.
 func (c *Client) getOnce(ctx context.Context, u *url.URL) ([]byte, http.Header, error) {
+	select {
+	case c.inflight <- struct{}{}:
+		defer func() { <-c.inflight }()
+	case <-ctx.Done():
+		return nil, nil, &url.Error{Op: "GET", URL: SanitizeURL(u), Err: ctx.Err()}
+	}
+
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("building request: %w", err)

@@ -287,11 +287,12 @@ func TestListSharedPaging(t *testing.T) {
 }
 
 // TestListSharedConcurrencyBound checks that no more than the configured
-// number of pages are requested at once.
+// number of requests are in flight at once, across calls made together.
 func TestListSharedConcurrencyBound(t *testing.T) {
 	t.Parallel()
-	srv := swrtest.NewServer(swrtest.Generate(200, 0, testNow), testAccount)
+	srv := swrtest.NewServer(swrtest.Generate(200, 100, testNow), testAccount)
 	srv.AddFault(swrtest.SharedRepositories, swrtest.Fault{Latency: 20 * time.Millisecond})
+	srv.AddFault(swrtest.AccessDomains, swrtest.Fault{Latency: 20 * time.Millisecond})
 	var (
 		mu             sync.Mutex
 		inflight, peak int
@@ -315,15 +316,31 @@ func TestListSharedConcurrencyBound(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got, err := client.ListShared(t.Context(), swr.Self)
-	if err != nil {
-		t.Fatal(err)
+	var wg sync.WaitGroup
+	counts := make([]int, 2)
+	for i, list := range []swr.SharedBy{swr.Self, swr.ThirdParty} {
+		wg.Go(func() {
+			got, err := client.ListShared(t.Context(), list)
+			if err != nil {
+				t.Error(err)
+			}
+			counts[i] = len(got)
+		})
 	}
+	for range 10 {
+		wg.Go(func() {
+			if _, err := client.ListAccessDomains(t.Context(), "ns-000", "app-00000"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 200 || peak > 3 || peak < 2 {
-		t.Errorf("got %d repositories with %d requests at once at most, want 200 with 2..3",
-			len(got), peak)
+	if counts[0] != 200 || counts[1] != 100 || peak != 3 {
+		t.Errorf("got %d and %d repositories with %d requests at once at most, "+
+			"want 200 and 100 with 3", counts[0], counts[1], peak)
 	}
 }
 
