@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -144,17 +145,22 @@ func (c *Collector) Gather() ([]*dto.MetricFamily, error) {
 	return mergeFamilies(perAccount...), errors.Join(errs...)
 }
 
-// families gathers the pass's metrics the first time it is asked.
+// families gathers the pass's metrics the first time it is asked: the few
+// about the scrape through a registry, the many about repositories built
+// by repositoryFamilies.
 func (r *snapshot) families(account string) ([]*dto.MetricFamily, error) {
 	r.gatherOnce.Do(func() {
 		registry := prometheus.NewRegistry()
 		registry.MustRegister(snapshotCollector{account: account, result: r})
-		r.gathered, r.gatherErr = registry.Gather()
+		var scrape []*dto.MetricFamily
+		scrape, r.gatherErr = registry.Gather()
+		r.gathered = mergeFamilies(scrape, repositoryFamilies(account, r.sources))
 	})
 	return r.gathered, r.gatherErr
 }
 
-// snapshotCollector emits one finished pass.
+// snapshotCollector emits what a finished pass says about the scrape and
+// the shares: everything but the per-repository series.
 type snapshotCollector struct {
 	account string
 	result  *snapshot
@@ -167,7 +173,7 @@ func (s snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (s snapshotCollector) Collect(ch chan<- prometheus.Metric) {
-	emitAccount(ch, s.account, s.result)
+	emitScrape(ch, s.account, s.result)
 }
 
 // Concat is a Gatherer of the families of several gatherers whose series
@@ -217,7 +223,22 @@ func mergeFamilies(lists ...[]*dto.MetricFamily) []*dto.MetricFamily {
 	return merged
 }
 
+// emitAccount sends every series of a pass.
 func emitAccount(ch chan<- prometheus.Metric, account string, result *snapshot) {
+	emitScrape(ch, account, result)
+	for _, source := range result.sources {
+		if source.err != nil {
+			continue
+		}
+		for _, repository := range source.repositories {
+			emitRepository(ch, account, source.sharedBy, repository)
+		}
+	}
+}
+
+// emitScrape sends the series about the pass itself, per source, and the
+// shares of the account's repositories.
+func emitScrape(ch chan<- prometheus.Metric, account string, result *snapshot) {
 	up := 1.0
 	for _, source := range result.sources {
 		sharedBy := string(source.sharedBy)
@@ -229,24 +250,9 @@ func emitAccount(ch chan<- prometheus.Metric, account string, result *snapshot) 
 			account, sharedBy)
 		ch <- prometheus.MustNewConstMetric(scrapeDurationDesc, prometheus.GaugeValue,
 			source.duration.Seconds(), account, sharedBy)
-		if source.err != nil {
-			continue
-		}
-
-		ch <- prometheus.MustNewConstMetric(sharedRepositoriesDesc, prometheus.GaugeValue,
-			float64(len(source.repositories)), account, sharedBy)
-		// Names that differ only in bytes that are not UTF-8 become the same
-		// label values; the second would be a duplicate series.
-		seen := make(map[[2]string]bool, len(source.repositories))
-		for _, repository := range source.repositories {
-			repository.Namespace = labelValue(repository.Namespace)
-			repository.Name = labelValue(repository.Name)
-			key := [2]string{repository.Namespace, repository.Name}
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			emitRepository(ch, account, source.sharedBy, repository)
+		if source.err == nil {
+			ch <- prometheus.MustNewConstMetric(sharedRepositoriesDesc, prometheus.GaugeValue,
+				float64(len(source.repositories)), account, sharedBy)
 		}
 	}
 	if shares := result.shares; shares != nil {
@@ -263,46 +269,72 @@ func emitAccount(ch chan<- prometheus.Metric, account string, result *snapshot) 
 	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, up, account)
 }
 
-// emitRepository sends the series of one repository whose names are
-// already safe as label values.
+// emitRepository sends the series of one repository whose strings are
+// already safe as label values (see labelSafe).
 func emitRepository(ch chan<- prometheus.Metric, account string, sharedBy swr.SharedBy,
 	repository swr.Repository) {
 	labels := []string{account, string(sharedBy), repository.Namespace, repository.Name}
+	send := func(metric *repositoryMetric, valueType prometheus.ValueType, value float64) {
+		ch <- prometheus.MustNewConstMetric(metric.desc, valueType, value, labels...)
+	}
 
-	// A count below zero is a broken answer, not a value: it is left out
-	// rather than exported as if it were true.
-	if repository.Size >= 0 {
-		ch <- prometheus.MustNewConstMetric(repositorySizeDesc, prometheus.GaugeValue,
-			float64(repository.Size), labels...)
+	if size, ok := count(repository.Size); ok {
+		send(repositorySize, prometheus.GaugeValue, size)
 	}
-	if repository.NumImages >= 0 {
-		ch <- prometheus.MustNewConstMetric(repositoryTagsDesc, prometheus.GaugeValue,
-			float64(repository.NumImages), labels...)
+	if tags, ok := count(repository.NumImages); ok {
+		send(repositoryTags, prometheus.GaugeValue, tags)
 	}
-	if repository.NumDownload >= 0 {
-		ch <- prometheus.MustNewConstMetric(repositoryDownloadsDesc, prometheus.CounterValue,
-			float64(repository.NumDownload), labels...)
+	if downloads, ok := count(repository.NumDownload); ok {
+		send(repositoryDownloads, prometheus.CounterValue, downloads)
 	}
 	if sharedBy == swr.ThirdParty {
-		ch <- prometheus.MustNewConstMetric(repositoryExpiredDesc, prometheus.GaugeValue,
-			boolValue(!repository.Status), labels...)
+		send(repositoryExpired, prometheus.GaugeValue, boolValue(!repository.Status))
 	}
-	ch <- prometheus.MustNewConstMetric(repositoryInfoDesc, prometheus.GaugeValue, 1,
-		append(labels, labelValue(repository.DomainName), labelValue(repository.Category),
-			strconv.FormatBool(repository.IsPublic), labelValue(repository.Path),
-			labelValue(repository.InternalPath))...)
-	if created, err := swr.ParseTime(repository.CreatedAt); err == nil {
-		ch <- prometheus.MustNewConstMetric(repositoryCreatedDesc, prometheus.GaugeValue,
-			float64(created.Unix()), labels...)
+	ch <- prometheus.MustNewConstMetric(repositoryInfo.desc, prometheus.GaugeValue, 1,
+		append(labels, repository.DomainName, repository.Category,
+			strconv.FormatBool(repository.IsPublic), repository.Path,
+			repository.InternalPath)...)
+	if created, ok := timestamp(repository.CreatedAt); ok {
+		send(repositoryCreated, prometheus.GaugeValue, created)
 	}
-	if updated, err := swr.ParseTime(repository.UpdatedAt); err == nil {
-		ch <- prometheus.MustNewConstMetric(repositoryUpdatedDesc, prometheus.GaugeValue,
-			float64(updated.Unix()), labels...)
+	if updated, ok := timestamp(repository.UpdatedAt); ok {
+		send(repositoryUpdated, prometheus.GaugeValue, updated)
 	}
 }
 
-// labelValue makes a string from the API safe as a label value: invalid
-// UTF-8 would make the whole exposition fail.
+// labelSafe makes the strings of the repositories that become label values
+// valid UTF-8, in place: one invalid byte would fail the whole exposition.
+// Names that differ only in such bytes become the same, and then only the
+// first of them is kept, since the second would be a duplicate series.
+func labelSafe(repositories []swr.Repository) []swr.Repository {
+	changed := false
+	for i := range repositories {
+		r := &repositories[i]
+		for _, s := range []*string{&r.Namespace, &r.Name, &r.DomainName, &r.Category, &r.Path,
+			&r.InternalPath} {
+			if !utf8.ValidString(*s) {
+				*s = labelValue(*s)
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		// The client returns each namespace and name once.
+		return repositories
+	}
+
+	seen := make(map[[2]string]bool, len(repositories))
+	return slices.DeleteFunc(repositories, func(r swr.Repository) bool {
+		key := [2]string{r.Namespace, r.Name}
+		if seen[key] {
+			return true
+		}
+		seen[key] = true
+		return false
+	})
+}
+
+// labelValue makes a string from the API safe as a label value.
 func labelValue(s string) string {
 	return strings.ToValidUTF8(s, "\uFFFD")
 }

@@ -3,7 +3,10 @@
 // and knows nothing of signing or paging.
 package collector
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+)
 
 const namespace = "swr"
 
@@ -12,49 +15,57 @@ var (
 	sourceLabels     = []string{"account", "source"}
 )
 
-// Descriptors of the per-scrape metrics. They describe, never hold, values:
-// every Collect builds its metrics afresh, so a repository that disappears
-// from the API disappears from the exposition.
+// The per-repository metrics. Collect builds their series from the
+// descriptors; the Gatherer builds the same families without a registry
+// (see repositoryFamilies), from the names, help and types kept beside them.
 var (
-	repositorySizeDesc = prometheus.NewDesc(
-		prometheus.BuildFQName(namespace, "shared_repository", "size_bytes"),
-		"Size of the shared repository as the SWR API reports it.",
-		repositoryLabels, nil,
-	)
-	repositoryTagsDesc = prometheus.NewDesc(
-		prometheus.BuildFQName(namespace, "shared_repository", "tags"),
-		"Number of image tags in the shared repository.",
-		repositoryLabels, nil,
-	)
-	repositoryDownloadsDesc = prometheus.NewDesc(
-		prometheus.BuildFQName(namespace, "shared_repository", "downloads_total"),
-		"Number of times images of the shared repository were downloaded.",
-		repositoryLabels, nil,
-	)
-	repositoryExpiredDesc = prometheus.NewDesc(
-		prometheus.BuildFQName(namespace, "shared_repository", "expired"),
+	repositorySize = newRepositoryMetric("size_bytes", dto.MetricType_GAUGE,
+		"Size of the shared repository as the SWR API reports it.")
+	repositoryTags = newRepositoryMetric("tags", dto.MetricType_GAUGE,
+		"Number of image tags in the shared repository.")
+	repositoryDownloads = newRepositoryMetric("downloads_total", dto.MetricType_COUNTER,
+		"Number of times images of the shared repository were downloaded.")
+	repositoryExpired = newRepositoryMetric("expired", dto.MetricType_GAUGE,
 		"Whether the share of a repository shared with the account has expired (1) or is "+
-			"valid (0); thirdparty only.",
-		repositoryLabels, nil,
-	)
-	repositoryInfoDesc = prometheus.NewDesc(
-		prometheus.BuildFQName(namespace, "shared_repository", "info"),
+			"valid (0); thirdparty only.")
+	repositoryInfo = newRepositoryMetric("info", dto.MetricType_GAUGE,
 		"Descriptive labels of the shared repository; always 1.",
-		append(repositoryLabels[:len(repositoryLabels):len(repositoryLabels)],
-			"domain_name", "category", "is_public", "path", "internal_path"),
-		nil,
-	)
-	repositoryCreatedDesc = prometheus.NewDesc(
-		prometheus.BuildFQName(namespace, "shared_repository", "created_timestamp_seconds"),
-		"When the shared repository was created, in seconds since the epoch.",
-		repositoryLabels, nil,
-	)
-	repositoryUpdatedDesc = prometheus.NewDesc(
-		prometheus.BuildFQName(namespace, "shared_repository", "updated_timestamp_seconds"),
-		"When the shared repository was last updated, in seconds since the epoch.",
-		repositoryLabels, nil,
-	)
+		repositoryInfoLabels...)
+	repositoryCreated = newRepositoryMetric("created_timestamp_seconds", dto.MetricType_GAUGE,
+		"When the shared repository was created, in seconds since the epoch.")
+	repositoryUpdated = newRepositoryMetric("updated_timestamp_seconds", dto.MetricType_GAUGE,
+		"When the shared repository was last updated, in seconds since the epoch.")
+)
 
+// repositoryInfoLabels are the labels swr_shared_repository_info adds to
+// those of every per-repository series.
+var repositoryInfoLabels = []string{"domain_name", "category", "is_public", "path",
+	"internal_path"}
+
+// repositoryMetric is one per-repository metric.
+type repositoryMetric struct {
+	name, help string
+	kind       dto.MetricType
+	desc       *prometheus.Desc
+}
+
+func newRepositoryMetric(name string, kind dto.MetricType, help string,
+	extraLabels ...string) *repositoryMetric {
+	fqName := prometheus.BuildFQName(namespace, "shared_repository", name)
+	labels := append(repositoryLabels[:len(repositoryLabels):len(repositoryLabels)],
+		extraLabels...)
+	return &repositoryMetric{
+		name: fqName,
+		help: help,
+		kind: kind,
+		desc: prometheus.NewDesc(fqName, help, labels, nil),
+	}
+}
+
+// Descriptors of the other per-scrape metrics. They describe, never hold,
+// values: every pass builds its metrics afresh, so a repository that
+// disappears from the API disappears from the exposition.
+var (
 	upDesc = prometheus.NewDesc(
 		prometheus.BuildFQName(namespace, "", "up"),
 		"Whether every source of the account was read on this scrape (1) or not (0).",
@@ -79,8 +90,8 @@ var (
 
 // allDescs is every descriptor Collect may use, for Describe.
 var allDescs = []*prometheus.Desc{
-	repositorySizeDesc, repositoryTagsDesc, repositoryDownloadsDesc, repositoryExpiredDesc,
-	repositoryInfoDesc, repositoryCreatedDesc, repositoryUpdatedDesc,
+	repositorySize.desc, repositoryTags.desc, repositoryDownloads.desc, repositoryExpired.desc,
+	repositoryInfo.desc, repositoryCreated.desc, repositoryUpdated.desc,
 	upDesc, scrapeSuccessDesc, scrapeDurationDesc, sharedRepositoriesDesc,
 	shareExpiryDesc, shareExpiredDesc, shareInfoDesc,
 }

@@ -194,6 +194,10 @@ func (s *Scraper) fetch(ctx context.Context, call *fetchCall, deadline time.Time
 		})
 	}
 	wg.Wait()
+	// Only now: the share deadlines were read by the names as the API sent them.
+	for i := range result.sources {
+		result.sources[i].repositories = labelSafe(result.sources[i].repositories)
+	}
 
 	s.report(result)
 	s.mu.Lock()
