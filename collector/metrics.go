@@ -4,6 +4,8 @@
 package collector
 
 import (
+	"slices"
+
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
@@ -52,8 +54,7 @@ type repositoryMetric struct {
 func newRepositoryMetric(name string, kind dto.MetricType, help string,
 	extraLabels ...string) *repositoryMetric {
 	fqName := prometheus.BuildFQName(namespace, "shared_repository", name)
-	labels := append(repositoryLabels[:len(repositoryLabels):len(repositoryLabels)],
-		extraLabels...)
+	labels := slices.Concat(repositoryLabels, extraLabels)
 	return &repositoryMetric{
 		name: fqName,
 		help: help,
