@@ -8,6 +8,9 @@
 #
 #   docker build -t swr-exporter .
 #
+# make build compiles the binary with Go go1.27.3 (RELEASE_GO in the
+# Makefile), the release whose standard library govulncheck finds clean.
+#
 # TARGETOS and TARGETARCH pick the binary: .build/<os>-<arch>/swr_exporter.
 # Docker's BuildKit and buildah set them from --platform; the defaults suit a
 # plain build on linux/amd64.

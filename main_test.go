@@ -465,6 +465,37 @@ func TestReadmeListsEveryMetric(t *testing.T) {
 	}
 }
 
+// TestReleaseGoIsNamed checks that the README and the Dockerfile name the
+// Go release that make build uses, which .ci/lint scans for vulnerabilities.
+func TestReleaseGoIsNamed(t *testing.T) {
+	t.Parallel()
+	makefile, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	match := regexp.MustCompile(`(?m)^RELEASE_GO \?= (go1\.\d+\.\d+)$`).FindSubmatch(makefile)
+	if match == nil {
+		t.Fatal("the Makefile sets no RELEASE_GO ?= go1.x.y")
+	}
+	release := string(match[1])
+
+	for _, file := range []string{"README.md", "Dockerfile"} {
+		content, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		named := regexp.MustCompile(`go1\.\d+\.\d+`).FindAllString(string(content), -1)
+		if !slices.Contains(named, release) {
+			t.Errorf("%s does not name %s, the Go of release builds", file, release)
+		}
+		for _, version := range named {
+			if version != release {
+				t.Errorf("%s names %s, but release builds use %s", file, version, release)
+			}
+		}
+	}
+}
+
 // TestLandingPageInChromium renders the landing page in a real headless
 // browser after one good and one refused account were scraped.
 func TestLandingPageInChromium(t *testing.T) {
