@@ -4,7 +4,8 @@
 #                      image is made of in .build/
 #   make test          the README's test command
 #   make lint          go vet and a gofmt check
-#   make bench         the benchmarks, without the tests
+#   make bench         the benchmarks, without the tests: their output and a plot in
+#                      docs/benchmarks/, their tables in docs/benchmarks.md
 #   make docker        the container image swr-exporter:$(VERSION) from what build staged,
 #                      with buildah if there is one, else docker
 #   make clean         remove what build made
@@ -13,6 +14,9 @@
 # `make build docker IMAGE_ARCH=arm64` or `make build VERSION=0.2.0`.
 
 GO ?= go
+# A failing benchmark must fail `make bench`, though its output goes through tee.
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
 
 # The Go release builds use, whatever Go runs make: the go command fetches
 # it through the module proxy (GOTOOLCHAIN). The standard library's known
@@ -92,8 +96,18 @@ lint:
 		exit 1; \
 	fi
 
+# Each benchmark runs BENCH_COUNT times; the plot shows their mean.
+BENCH_COUNT ?= 3
+BENCH_OUT := docs/benchmarks
+
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@mkdir -p $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) -timeout 2h ./... \
+		| tee $(BENCH_OUT)/exporter.txt
+	cd bench && $(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... \
+		| tee ../$(BENCH_OUT)/sdk.txt
+	cd bench && $(GO) run ./report -png ../$(BENCH_OUT)/scrape.png -doc ../docs/benchmarks.md \
+		../$(BENCH_OUT)/exporter.txt ../$(BENCH_OUT)/sdk.txt
 
 # The image is made of what `build` staged, so run `make build docker`.
 docker:
