@@ -55,10 +55,10 @@ var DefaultRetryPolicy = RetryPolicy{
 // Client reads the shared-repository calls of one account's SWR endpoint.
 // It is safe for concurrent use.
 type Client struct {
-	endpoint     *url.URL
-	httpClient   *http.Client
-	pageSize     int
-	concurrency  int
+	endpoint    *url.URL
+	httpClient  *http.Client
+	pageSize    int
+	concurrency int
 	// inflight holds a token for each request on the wire, so that all the
 	// calls made at once stay within concurrency together.
 	inflight     chan struct{}
