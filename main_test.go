@@ -593,21 +593,27 @@ func TestMaxRequests(t *testing.T) {
 	srv, endpoint := upstream(t)
 	srv.AddFault(swrtest.SharedRepositories, swrtest.Fault{Latency: 2 * time.Second})
 	configPath := filepath.Join(t.TempDir(), "swr.yml")
-	writeConfig(t, configPath, "accounts:\n"+accountYAML("slow", endpoint, testSecretKey))
+	// Two accounts, so that the two scrapes do not share one upstream pass
+	// and their four first pages show that both are being served.
+	writeConfig(t, configPath, "accounts:\n"+accountYAML("slow-a", endpoint, testSecretKey)+
+		accountYAML("slow-b", endpoint, testSecretKey))
 	p := startExporter(t, "--config.file="+configPath, "--web.max-requests=2")
 
 	var wg sync.WaitGroup
 	statuses := make([]int, 2)
-	for i := range statuses {
-		wg.Go(func() { statuses[i], _ = get(t, p, "/probe?account=slow", nil) })
+	for i, account := range []string{"slow-a", "slow-b"} {
+		wg.Go(func() { statuses[i], _ = get(t, p, "/probe?account="+account, nil) })
 	}
-	time.Sleep(500 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); srv.Requests(
+		swrtest.SharedRepositories) < 4 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	status, body := get(t, p, "/metrics", nil)
 	wg.Wait()
 
 	if status != http.StatusServiceUnavailable ||
 		!strings.Contains(body, "too many scrapes at once (limit 2)") {
-		t.Errorf("third scrape = %d %q, want 503", status, body)
+		t.Errorf("third scrape = %d %.200q, want 503", status, body)
 	}
 	for i, s := range statuses {
 		if s != http.StatusOK {
