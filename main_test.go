@@ -496,6 +496,47 @@ func TestReleaseGoIsNamed(t *testing.T) {
 	}
 }
 
+// TestCIRunsTheReadmeTestCommand checks that the test command the README
+// gives, in its quick start and under "Running the tests", is a line of
+// .ci/run and the recipe of make test, so that CI runs what users are told
+// to run.
+func TestCIRunsTheReadmeTestCommand(t *testing.T) {
+	t.Parallel()
+	read := func(name string) string {
+		t.Helper()
+		content, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(content)
+	}
+	readme, ciRun, makefile := read("README.md"), read(".ci/run"), read("Makefile")
+
+	before, section, found := strings.Cut(readme, "\n## Running the tests\n")
+	block := regexp.MustCompile("(?s)```sh\n(.*?)\n```").FindStringSubmatch(section)
+	if !found || block == nil {
+		t.Fatal(`the README has no sh block under "## Running the tests"`)
+	}
+	command := block[1]
+	if strings.Contains(command, "\n") || !strings.HasPrefix(command, "go test ") {
+		t.Fatalf("the README's test command is not one go test line: %q", command)
+	}
+
+	lines := func(text string) []string {
+		return strings.Split(strings.ReplaceAll(text, "$(GO)", "go"), "\n")
+	}
+	if !slices.Contains(lines(ciRun), command) {
+		t.Errorf(".ci/run does not run the README's test command %q", command)
+	}
+	if !slices.Contains(lines(makefile), "\t"+command) {
+		t.Errorf("make test does not run the README's test command %q", command)
+	}
+	quickStart := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(command) + `(\s|$)`)
+	if !quickStart.MatchString(before) {
+		t.Errorf("the quick start does not give the test command %q", command)
+	}
+}
+
 // TestLandingPageInChromium renders the landing page in a real headless
 // browser after one good and one refused account were scraped.
 func TestLandingPageInChromium(t *testing.T) {
